@@ -1,0 +1,58 @@
+#include "emulator/admin_api.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "emulator/clock.hpp"
+#include "emulator/gateway.hpp"
+#include "emulator/log.hpp"
+
+namespace albatross {
+namespace {
+
+HttpResponse json_response(int status, const nlohmann::json& body) {
+  HttpResponse response;
+  response.status = status;
+  response.body = body.dump(2) + "\n";
+  response.set_header("Content-Type", "application/json");
+  return response;
+}
+
+HttpResponse method_not_allowed(const char* allowed) {
+  HttpResponse response = json_response(405, {{"message", std::string("use ") + allowed}});
+  response.set_header("Allow", allowed);
+  return response;
+}
+
+}  // namespace
+
+AdminApi::AdminApi(const Gateway& gateway, AdminHooks hooks)
+    : gateway_(gateway), hooks_(std::move(hooks)), started_at_(Clock::now()) {}
+
+HttpResponse AdminApi::handle(HttpRequest& request) {
+  const std::string_view path = request.path();
+  if (path == "/_albatross/health") {
+    if (request.method != "GET" && request.method != "HEAD") return method_not_allowed("GET");
+    nlohmann::json services = nlohmann::json::array();
+    for (const auto& [name, service] : gateway_.services()) services.push_back(name);
+    return json_response(200, {{"status", "running"},
+                               {"version", ALBATROSS_VERSION},
+                               {"services", services},
+                               {"uptime_seconds", Clock::now() - started_at_}});
+  }
+  if (path == "/_albatross/reset") {
+    if (request.method != "POST") return method_not_allowed("POST");
+    hooks_.reset();
+    log::info("state reset");
+    return json_response(200, {{"status", "reset"}});
+  }
+  if (path == "/_albatross/ca.pem") {
+    if (request.method != "GET" && request.method != "HEAD") return method_not_allowed("GET");
+    HttpResponse response;
+    response.body = hooks_.ca_certificate();
+    response.set_header("Content-Type", "application/x-pem-file");
+    return response;
+  }
+  return json_response(404, {{"message", "no such admin endpoint: " + std::string(path)}});
+}
+
+}  // namespace albatross

@@ -1,0 +1,29 @@
+#pragma once
+// The emulator's own endpoints under /_albatross/: health, reset, the local CA certificate.
+
+#include <functional>
+#include <string>
+
+#include "emulator/http_message.hpp"
+
+namespace albatross {
+
+class Gateway;
+
+struct AdminHooks {
+  std::function<void()> reset;                    // wipes all state
+  std::function<std::string()> ca_certificate;    // PEM of the local CA
+};
+
+class AdminApi {
+ public:
+  AdminApi(const Gateway& gateway, AdminHooks hooks);
+  HttpResponse handle(HttpRequest& request);
+
+ private:
+  const Gateway& gateway_;
+  AdminHooks hooks_;
+  double started_at_;
+};
+
+}  // namespace albatross

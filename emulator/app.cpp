@@ -1,0 +1,110 @@
+#include "emulator/app.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <filesystem>
+#include <future>
+#include <optional>
+#include <sstream>
+
+#include "emulator/admin_api.hpp"
+#include "emulator/clock.hpp"
+#include "emulator/gateway.hpp"
+#include "emulator/http_server.hpp"
+#include "emulator/log.hpp"
+#include "emulator/scheduler.hpp"
+#include "services/acm/acm_service.hpp"
+#include "services/acm/local_ca.hpp"
+#include "storage/database.hpp"
+
+namespace albatross {
+
+struct App::Impl {
+  explicit Impl(Config c)
+      : config(std::move(c)),
+        state_dir(resolve_state_dir(config)),
+        clock(config.time_scale),
+        scheduler(io),
+        gateway(database(), config.account_id, config.region) {}
+
+  Config config;
+  std::filesystem::path state_dir;
+  Clock clock;
+  boost::asio::io_context io{1};
+  std::optional<storage::Database> db;
+  Scheduler scheduler;
+  // The CA is loaded (or, on first start, generated) off the control thread so start-up stays fast.
+  std::shared_future<acm::LocalCa> ca;
+  std::optional<acm::AcmService> acm;
+  Gateway gateway;
+  std::optional<AdminApi> admin;
+  std::optional<HttpServer> server;
+
+  storage::Database& database() {
+    if (!db) {
+      std::filesystem::create_directories(state_dir);
+      db.emplace(state_dir / "albatross.db");
+    }
+    return *db;
+  }
+
+  void reset() {
+    scheduler.cancel_all();
+    db->wipe();
+    for (const auto& [name, service] : gateway.services())
+      if (service.on_reset) service.on_reset();
+  }
+};
+
+App::App(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+
+App::~App() = default;
+
+int App::run() {
+  Impl& app = *impl_;
+  const auto ca_dir = app.state_dir / "ca";
+  app.ca = std::async(std::launch::async, [ca_dir] { return acm::LocalCa::load_or_create(ca_dir); }).share();
+
+  app.acm.emplace(acm::AcmDependencies{*app.db, app.clock, app.scheduler,
+                                       [&app]() -> const acm::LocalCa& { return app.ca.get(); }});
+  app.acm->resume_pending_validations();
+  app.gateway.add_service(acm::make_acm_service(*app.acm));
+  app.admin.emplace(app.gateway, AdminHooks{[&app] { app.reset(); },
+                                            [&app] { return app.ca.get().certificate_pem(); }});
+  app.gateway.add_path_handler("/_albatross/", [&app](HttpRequest& request) { return app.admin->handle(request); });
+
+  app.server.emplace(
+      app.io, [&app](HttpRequest& request) { return app.gateway.handle(request); },
+      [&app](HttpRequest& request, int status, std::string message) {
+        return app.gateway.reject(request, status, std::move(message));
+      },
+      HttpLimits{});
+  try {
+    app.server->listen(app.config.listen_host, app.config.listen_port);
+  } catch (const std::exception& e) {
+    log::error(std::string(e.what()) + " — is another Albatross running? choose another --listen");
+    return 1;
+  }
+
+  boost::asio::signal_set signals(app.io, SIGINT, SIGTERM);
+  signals.async_wait([&app](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    log::info(std::string("received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
+    app.server->stop();
+    app.scheduler.cancel_all();
+    app.io.stop();
+  });
+
+  std::ostringstream ready;
+  ready << "albatross " << ALBATROSS_VERSION << " ready on http://" << app.config.listen_host << ":"
+        << app.server->port() << " (state " << app.state_dir.string() << ", account " << app.config.account_id
+        << ", region " << app.config.region << ", time scale " << app.config.time_scale << ")";
+  log::info(ready.str());
+  app.io.run();
+  if (app.ca.valid()) app.ca.wait();  // never leave the CA half-written by an abandoned thread
+  log::info("stopped");
+  return 0;
+}
+
+}  // namespace albatross
