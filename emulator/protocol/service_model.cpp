@@ -4,7 +4,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "emulator/protocol/java_regex.hpp"
 
 namespace albatross::protocol {
 namespace {
@@ -119,22 +118,6 @@ const MemberRef* Shape::find_member(std::string_view member_name) const {
   for (const auto& m : members)
     if (m.name == member_name) return &m;
   return nullptr;
-}
-
-const std::regex* Shape::compiled_pattern() const {
-  if (pattern.empty()) return nullptr;
-  std::call_once(pattern_once_, [this] {
-    // Model patterns are Java regexes; ECMAScript covers the common subset. Patterns using Java-only
-    // syntax (\p{..}, possessive quantifiers, ...) or that fail to compile are not enforced.
-    const auto translated = java_regex_to_ecmascript(pattern);
-    if (!translated) return;
-    try {
-      pattern_regex_.emplace(*translated, std::regex::ECMAScript | std::regex::optimize);
-    } catch (const std::regex_error&) {
-      pattern_regex_.reset();
-    }
-  });
-  return pattern_regex_ ? &*pattern_regex_ : nullptr;
 }
 
 ServiceModel::ServiceModel(std::string name, std::string_view model_json) : name_(std::move(name)) {

@@ -9,7 +9,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -67,14 +66,23 @@ struct Shape {
   int http_status = 0;             // error.httpStatusCode (0 = none)
   bool sender_fault = true;
 
+  Shape();
+  ~Shape();
+  Shape(const Shape&) = delete;
+  Shape& operator=(const Shape&) = delete;
+
   const MemberRef* find_member(std::string_view member_name) const;
-  // The compiled `pattern` (ECMAScript approximation of the Java regex), nullptr when there is no
-  // pattern or it does not compile. Thread-safe, compiled once.
-  const std::regex* compiled_pattern() const;
+  // Whether `value` matches `pattern` (a Java regex, run as its ECMAScript translation); nullopt when
+  // the pattern is not enforced: no pattern, Java-only syntax, or `value` too long to match safely.
+  // Thread-safe; the pattern is compiled once, on first use (shape_pattern.cpp).
+  std::optional<bool> matches_pattern(const std::string& value) const;
+  bool pattern_enforced() const;  // a pattern that compiled
 
  private:
+  struct CompiledPattern;
+  const CompiledPattern* compiled() const;
   mutable std::once_flag pattern_once_;
-  mutable std::optional<std::regex> pattern_regex_;
+  mutable std::unique_ptr<CompiledPattern> pattern_;
 };
 
 class OperationModel {
@@ -115,6 +123,7 @@ class ServiceModel {
   const OperationModel* operation(std::string_view op_name) const;  // nullptr if unknown
   const std::map<std::string, OperationModel, std::less<>>& operations() const { return operations_; }
   const Shape* shape(std::string_view shape_name) const;            // nullptr if unknown
+  const std::vector<std::unique_ptr<Shape>>& shapes() const { return shapes_; }
   // The exception shape named `code`, or whose error.code is `code`; nullptr if none.
   const Shape* error_shape(std::string_view code) const;
 

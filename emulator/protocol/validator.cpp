@@ -9,9 +9,6 @@ namespace {
 
 using nlohmann::json;
 
-// std::regex matching recurses per character; longer strings are not pattern-checked.
-constexpr std::size_t kMaxPatternInput = 2048;
-
 std::string bound_text(const Bound& bound) {
   return bound.integral ? std::to_string(bound.i) : format_double(bound.d);
 }
@@ -113,17 +110,8 @@ class Validator {
   void string(const Shape& shape, const json& v) {
     const std::string& s = v.get_ref<const std::string&>();
     if (shape.min.set || shape.max.set) length(shape, utf16_length(s), v);
-    if (!shape.pattern.empty() && s.size() <= kMaxPatternInput) {
-      if (const std::regex* re = shape.compiled_pattern()) {
-        bool matched = true;
-        try {
-          matched = std::regex_match(s, *re);
-        } catch (const std::regex_error&) {
-          matched = true;  // too complex to evaluate: not enforced
-        }
-        if (!matched) add(v, "Member must satisfy regular expression pattern: " + shape.pattern);
-      }
-    }
+    if (!shape.pattern.empty() && shape.matches_pattern(s) == false)
+      add(v, "Member must satisfy regular expression pattern: " + shape.pattern);
     if (!shape.enum_values.empty()) {
       bool found = false;
       for (const auto& e : shape.enum_values) found = found || e == s;

@@ -70,8 +70,3 @@ TEST_CASE("service_model: operations, shapes and error traits") {
   CHECK(req->find_member("DryRun")->input_name == "DryRun");  // locationName dryRun, capitalized
   CHECK(req->find_member("NextToken")->input_name == "NextToken");
 }
-
-// Shows AwsError thrown unexpectedly by any test as "code: message".
-REGISTER_EXCEPTION_TRANSLATOR(const albatross::AwsError& e) {
-  return doctest::String((e.code + ": " + e.message).c_str());
-}
