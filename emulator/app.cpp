@@ -16,6 +16,7 @@
 #include "emulator/scheduler.hpp"
 #include "services/acm/acm_service.hpp"
 #include "services/acm/local_ca.hpp"
+#include "services/ec2/ec2_service.hpp"
 #include "storage/database.hpp"
 
 namespace albatross {
@@ -37,6 +38,7 @@ struct App::Impl {
   // The CA is loaded (or, on first start, generated) off the control thread so start-up stays fast.
   std::shared_future<acm::LocalCa> ca;
   std::optional<acm::AcmService> acm;
+  std::optional<ec2::Ec2Service> ec2;
   Gateway gateway;
   std::optional<AdminApi> admin;
   std::optional<HttpServer> server;
@@ -70,6 +72,8 @@ int App::run() {
                                        [&app]() -> const acm::LocalCa& { return app.ca.get(); }});
   app.acm->resume_pending_validations();
   app.gateway.add_service(acm::make_acm_service(*app.acm));
+  app.ec2.emplace(*app.db);
+  app.gateway.add_service(app.ec2->definition());
   app.admin.emplace(app.gateway, AdminHooks{[&app] { app.reset(); },
                                             [&app] { return app.ca.get().certificate_pem(); }});
   app.gateway.add_path_handler("/_albatross/", [&app](HttpRequest& request) { return app.admin->handle(request); });

@@ -83,7 +83,7 @@ asio::awaitable<void> HttpServer::Impl::serve(std::shared_ptr<beast::tcp_stream>
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
-    parser.body_limit(limits.max_body_bytes);
+    parser.body_limit(boost::none);  // checked below, so that an oversized request gets an answer
     stream->expires_after(std::chrono::seconds(limits.idle_timeout_seconds));
     auto [header_ec, header_bytes] = co_await http::async_read_header(*stream, buffer, parser, kNoThrow);
     if (header_ec) {
@@ -105,6 +105,7 @@ asio::awaitable<void> HttpServer::Impl::serve(std::shared_ptr<beast::tcp_stream>
       co_await http::async_write(*stream, reply, kNoThrow);
       break;
     }
+    parser.body_limit(limits.max_body_bytes);  // still bounds chunked bodies
     auto [body_ec, body_bytes] = co_await http::async_read(*stream, buffer, parser, kNoThrow);
     if (body_ec) {
       if (body_ec == http::error::body_limit) {

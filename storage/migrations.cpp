@@ -33,6 +33,29 @@ constexpr Migration kMigrations[] = {
         PRIMARY KEY (account_id, region)
       );
     )sql"},
+    {2, R"sql(
+      CREATE TABLE resources (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        kind TEXT NOT NULL,              -- "<service>:<type>", e.g. "elbv2:load-balancer"
+        id TEXT NOT NULL,                -- ARN or AWS id
+        parent TEXT NOT NULL DEFAULT '',
+        name TEXT NOT NULL DEFAULT '',
+        document TEXT NOT NULL,          -- JSON as the service's Describe call shows it (plus private fields)
+        sequence INTEGER NOT NULL,       -- creation order
+        PRIMARY KEY (account_id, region, kind, id)
+      );
+      CREATE INDEX resources_by_parent ON resources (account_id, region, kind, parent, sequence);
+      CREATE INDEX resources_by_name ON resources (account_id, region, kind, name);
+      CREATE TABLE resource_tags (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        resource_id TEXT NOT NULL,
+        tag_key TEXT NOT NULL,
+        tag_value TEXT NOT NULL,
+        PRIMARY KEY (account_id, region, resource_id, tag_key)
+      );
+    )sql"},
 };
 
 }  // namespace
