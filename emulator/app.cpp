@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "emulator/admin_api.hpp"
+#include "emulator/change_feed.hpp"
 #include "emulator/clock.hpp"
 #include "emulator/gateway.hpp"
 #include "emulator/http_server.hpp"
@@ -17,6 +18,7 @@
 #include "services/acm/acm_service.hpp"
 #include "services/acm/local_ca.hpp"
 #include "services/ec2/ec2_service.hpp"
+#include "services/elbv2/elbv2_service.hpp"
 #include "storage/database.hpp"
 
 namespace albatross {
@@ -27,7 +29,7 @@ struct App::Impl {
         state_dir(resolve_state_dir(config)),
         clock(config.time_scale),
         scheduler(io),
-        gateway(database(), config.account_id, config.region) {}
+        gateway(database(), changes, config.account_id, config.region) {}
 
   Config config;
   std::filesystem::path state_dir;
@@ -35,10 +37,12 @@ struct App::Impl {
   boost::asio::io_context io{1};
   std::optional<storage::Database> db;
   Scheduler scheduler;
+  ChangeFeed changes;
   // The CA is loaded (or, on first start, generated) off the control thread so start-up stays fast.
   std::shared_future<acm::LocalCa> ca;
   std::optional<acm::AcmService> acm;
   std::optional<ec2::Ec2Service> ec2;
+  std::optional<elbv2::Elbv2Service> elbv2;
   Gateway gateway;
   std::optional<AdminApi> admin;
   std::optional<HttpServer> server;
@@ -74,6 +78,8 @@ int App::run() {
   app.gateway.add_service(acm::make_acm_service(*app.acm));
   app.ec2.emplace(*app.db);
   app.gateway.add_service(app.ec2->definition());
+  app.elbv2.emplace(elbv2::Elbv2Dependencies{*app.db, app.clock, app.changes, *app.acm, *app.ec2});
+  app.gateway.add_service(app.elbv2->definition());
   app.admin.emplace(app.gateway, AdminHooks{[&app] { app.reset(); },
                                             [&app] { return app.ca.get().certificate_pem(); }});
   app.gateway.add_path_handler("/_albatross/", [&app](HttpRequest& request) { return app.admin->handle(request); });

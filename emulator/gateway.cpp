@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "emulator/change_feed.hpp"
 #include "emulator/log.hpp"
 #include "emulator/protocol/protocol.hpp"
 #include "emulator/protocol/service_model.hpp"
@@ -48,8 +49,8 @@ struct Failure {
 
 }  // namespace
 
-Gateway::Gateway(storage::Database& db, std::string default_account, std::string default_region)
-    : db_(db), default_account_(std::move(default_account)), default_region_(std::move(default_region)) {}
+Gateway::Gateway(storage::Database& db, ChangeFeed& changes, std::string default_account, std::string default_region)
+    : db_(db), changes_(changes), default_account_(std::move(default_account)), default_region_(std::move(default_region)) {}
 
 void Gateway::add_service(ServiceDefinition service) {
   const std::string name = service.model_name;
@@ -143,7 +144,13 @@ HttpResponse Gateway::handle_aws(HttpRequest& request, const std::string& reques
         input = protocol::parse_form_input(*model, *operation, form);
       }
       nlohmann::json output;
-      db_.in_transaction([&] { output = (*handler)(context, input); });
+      try {
+        db_.in_transaction([&] { output = (*handler)(context, input); });
+      } catch (...) {
+        changes_.discard();
+        throw;
+      }
+      changes_.publish();
       const auto wire = protocol::serialize_output(*model, *operation, output, request_id);
       status = wire.status;
       response = to_http(wire, request_id);

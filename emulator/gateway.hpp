@@ -12,6 +12,7 @@
 
 namespace albatross {
 
+class ChangeFeed;
 namespace storage {
 class Database;
 }
@@ -20,7 +21,7 @@ class Gateway {
  public:
   using PathHandler = std::function<HttpResponse(HttpRequest&)>;
 
-  Gateway(storage::Database& db, std::string default_account, std::string default_region);
+  Gateway(storage::Database& db, ChangeFeed& changes, std::string default_account, std::string default_region);
 
   void add_service(ServiceDefinition service);
   // Requests whose path starts with `prefix` go to `handler` instead of the AWS protocols.
@@ -35,6 +36,7 @@ class Gateway {
   HttpResponse handle_aws(HttpRequest& request, const std::string& request_id);
 
   storage::Database& db_;
+  ChangeFeed& changes_;
   std::string default_account_;
   std::string default_region_;
   std::map<std::string, ServiceDefinition> services_;

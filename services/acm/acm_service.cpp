@@ -47,6 +47,12 @@ CertificateRecord AcmService::require_certificate(const RequestContext& ctx, con
   return *record;
 }
 
+std::optional<CertificateRecord> AcmService::find_certificate(const std::string& account_id,
+                                                             const std::string& region,
+                                                             const std::string& certificate_arn) const {
+  return store_.find(account_id, region, certificate_arn);
+}
+
 void AcmService::set_in_use(const std::string& account_id, const std::string& region,
                             const std::string& certificate_arn, const std::string& user_arn, bool in_use) {
   auto record = store_.find(account_id, region, certificate_arn);
@@ -74,6 +80,7 @@ ServiceDefinition make_acm_service(AcmService& service) {
       {"DescribeCertificate", bind(&AcmService::describe_certificate)},
       {"GetCertificate", bind(&AcmService::get_certificate)},
       {"ListCertificates", bind(&AcmService::list_certificates)},
+      {"SearchCertificates", bind(&AcmService::search_certificates)},
       {"DeleteCertificate", bind(&AcmService::delete_certificate)},
       {"ImportCertificate", bind(&AcmService::import_certificate)},
       {"RenewCertificate", bind(&AcmService::renew_certificate)},

@@ -3,6 +3,7 @@
 // on the control thread inside the gateway's transaction; validation completes later on the scheduler.
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -43,6 +44,7 @@ class AcmService {
   nlohmann::json describe_certificate(RequestContext& ctx, const nlohmann::json& in);
   nlohmann::json get_certificate(RequestContext& ctx, const nlohmann::json& in);
   nlohmann::json list_certificates(RequestContext& ctx, const nlohmann::json& in);
+  nlohmann::json search_certificates(RequestContext& ctx, const nlohmann::json& in);  // certificate_search.cpp
   nlohmann::json delete_certificate(RequestContext& ctx, const nlohmann::json& in);
   nlohmann::json import_certificate(RequestContext& ctx, const nlohmann::json& in);
   nlohmann::json renew_certificate(RequestContext& ctx, const nlohmann::json& in);
@@ -56,6 +58,9 @@ class AcmService {
   nlohmann::json get_account_configuration(RequestContext& ctx, const nlohmann::json& in);
   nlohmann::json put_account_configuration(RequestContext& ctx, const nlohmann::json& in);
 
+  // For load balancers: the certificate (document, PEMs, key), or nothing when it does not exist.
+  std::optional<CertificateRecord> find_certificate(const std::string& account_id, const std::string& region,
+                                                    const std::string& certificate_arn) const;
   // For load balancers: records that `user_arn` uses the certificate (or no longer does).
   // Throws AwsError when the certificate does not exist.
   void set_in_use(const std::string& account_id, const std::string& region, const std::string& certificate_arn,
@@ -70,6 +75,9 @@ class AcmService {
 
   AcmDependencies deps_;
   AcmStore store_;
+
+ public:
+  const AcmStore& store() const { return store_; }
 };
 
 // The dispatch table; `service` must outlive it.

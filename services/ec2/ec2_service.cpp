@@ -1,25 +1,112 @@
 #include "services/ec2/ec2_service.hpp"
 
+#include <utility>
+
+#include "services/ec2/handlers.hpp"
 #include "storage/database.hpp"
 
 namespace albatross::ec2 {
+namespace {
 
-// Placeholder until the EC2 networking subset lands: no operations yet.
+using nlohmann::json;
+using Operation = json (*)(Network&, const json&);
+
+const std::pair<const char*, Operation> kOperations[] = {
+    {"DescribeVpcs", handlers::describe_vpcs},
+    {"CreateVpc", handlers::create_vpc},
+    {"DeleteVpc", handlers::delete_vpc},
+    {"ModifyVpcAttribute", handlers::modify_vpc_attribute},
+    {"DescribeVpcAttribute", handlers::describe_vpc_attribute},
+    {"DescribeSubnets", handlers::describe_subnets},
+    {"CreateSubnet", handlers::create_subnet},
+    {"DeleteSubnet", handlers::delete_subnet},
+    {"ModifySubnetAttribute", handlers::modify_subnet_attribute},
+    {"DescribeSecurityGroups", handlers::describe_security_groups},
+    {"CreateSecurityGroup", handlers::create_security_group},
+    {"DeleteSecurityGroup", handlers::delete_security_group},
+    {"AuthorizeSecurityGroupIngress", handlers::authorize_ingress},
+    {"AuthorizeSecurityGroupEgress", handlers::authorize_egress},
+    {"RevokeSecurityGroupIngress", handlers::revoke_ingress},
+    {"RevokeSecurityGroupEgress", handlers::revoke_egress},
+    {"DescribeSecurityGroupRules", handlers::describe_security_group_rules},
+    {"CreateTags", handlers::create_tags},
+    {"DeleteTags", handlers::delete_tags},
+    {"DescribeTags", handlers::describe_tags},
+    {"DescribeInternetGateways", handlers::describe_internet_gateways},
+    {"CreateInternetGateway", handlers::create_internet_gateway},
+    {"AttachInternetGateway", handlers::attach_internet_gateway},
+    {"DetachInternetGateway", handlers::detach_internet_gateway},
+    {"DeleteInternetGateway", handlers::delete_internet_gateway},
+    {"DescribeRouteTables", handlers::describe_route_tables},
+    {"CreateRouteTable", handlers::create_route_table},
+    {"DeleteRouteTable", handlers::delete_route_table},
+    {"CreateRoute", handlers::create_route},
+    {"ReplaceRoute", handlers::replace_route},
+    {"DeleteRoute", handlers::delete_route},
+    {"AssociateRouteTable", handlers::associate_route_table},
+    {"DisassociateRouteTable", handlers::disassociate_route_table},
+    {"DescribeAvailabilityZones", handlers::describe_availability_zones},
+    {"DescribeRegions", handlers::describe_regions},
+    {"DescribeAccountAttributes", handlers::describe_account_attributes},
+    {"DescribeNetworkInterfaces", handlers::describe_network_interfaces},
+};
+
+}  // namespace
+
 Ec2Service::Ec2Service(storage::Database& db) : db_(db), store_(db) {}
 
-std::optional<nlohmann::json> Ec2Service::subnet(const storage::Scope&, const std::string&) { return std::nullopt; }
-std::optional<nlohmann::json> Ec2Service::security_group(const storage::Scope&, const std::string&) {
-  return std::nullopt;
+Network Ec2Service::network(const storage::Scope& scope) {
+  Network net(store_, scope, &dependency_checks_);
+  net.ensure_defaults();
+  return net;
 }
-std::optional<nlohmann::json> Ec2Service::vpc(const storage::Scope&, const std::string&) { return std::nullopt; }
-nlohmann::json Ec2Service::default_vpc(const storage::Scope&) { return nlohmann::json::object(); }
-nlohmann::json Ec2Service::default_security_group(const storage::Scope&, const std::string&) {
-  return nlohmann::json::object();
+
+std::optional<json> Ec2Service::subnet(const storage::Scope& scope, const std::string& subnet_id) {
+  auto net = network(scope);
+  const auto found = net.find(kSubnetType, subnet_id);
+  if (!found) return std::nullopt;
+  return net.render(*found);
 }
+
+std::optional<json> Ec2Service::security_group(const storage::Scope& scope, const std::string& group_id) {
+  auto net = network(scope);
+  const auto found = net.find(kSecurityGroupType, group_id);
+  if (!found) return std::nullopt;
+  return net.render_group(*found);
+}
+
+std::optional<json> Ec2Service::vpc(const storage::Scope& scope, const std::string& vpc_id) {
+  auto net = network(scope);
+  const auto found = net.find(kVpcType, vpc_id);
+  if (!found) return std::nullopt;
+  return net.render(*found);
+}
+
+json Ec2Service::default_vpc(const storage::Scope& scope) {
+  auto net = network(scope);
+  const auto found = net.default_vpc();
+  return found ? net.render(*found) : json::object();
+}
+
+json Ec2Service::default_security_group(const storage::Scope& scope, const std::string& vpc_id) {
+  auto net = network(scope);
+  const auto found = net.group_by_name(vpc_id, kDefaultGroupName);
+  return found ? net.render_group(*found) : json::object();
+}
+
+void Ec2Service::add_dependency_check(DependencyCheck check) { dependency_checks_.push_back(std::move(check)); }
 
 ServiceDefinition Ec2Service::definition() {
   ServiceDefinition definition;
   definition.model_name = "ec2";
+  for (const auto& [name, operation] : kOperations) {
+    definition.handlers[name] = [this, operation](RequestContext& ctx, const json& in) -> json {
+      if (in.value("DryRun", false))
+        throw AwsError{"DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412};
+      auto net = network(storage::Scope{ctx.account_id, ctx.region});
+      return operation(net, in);
+    };
+  }
   return definition;
 }
 

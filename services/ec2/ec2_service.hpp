@@ -1,7 +1,7 @@
 #pragma once
 // EC2, the networking subset load-balancer and ECS tutorials touch: a default VPC per account and region,
-// subnets, security groups and their rules, availability zones, tags. Handlers run on the control thread
-// inside the gateway's transaction.
+// subnets, security groups and their rules, internet gateways and route tables, availability zones, tags.
+// Handlers run on the control thread inside the gateway's transaction.
 
 #include <optional>
 #include <string>
@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "services/ec2/network.hpp"
 #include "services/service.hpp"
 #include "storage/resource_store.hpp"
 
@@ -27,15 +28,23 @@ class Ec2Service {
   std::optional<nlohmann::json> subnet(const storage::Scope& scope, const std::string& subnet_id);
   std::optional<nlohmann::json> security_group(const storage::Scope& scope, const std::string& group_id);
   std::optional<nlohmann::json> vpc(const storage::Scope& scope, const std::string& vpc_id);
+  // The default VPC; an empty object when the account deleted it.
   nlohmann::json default_vpc(const storage::Scope& scope);
-  // The "default" security group of a VPC.
+  // The "default" security group of a VPC; an empty object when the VPC does not exist.
   nlohmann::json default_security_group(const storage::Scope& scope, const std::string& vpc_id);
+
+  // Lets another service veto DeleteSubnet / DeleteSecurityGroup / DeleteVpc (DependencyViolation) while it
+  // uses a subnet or security group, e.g. a load balancer. Register before serving requests.
+  void add_dependency_check(DependencyCheck check);
 
   ServiceDefinition definition();
 
  private:
+  Network network(const storage::Scope& scope);
+
   storage::Database& db_;
   storage::ResourceStore store_;
+  std::vector<DependencyCheck> dependency_checks_;
 };
 
 }  // namespace albatross::ec2

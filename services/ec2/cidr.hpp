@@ -1,0 +1,31 @@
+#pragma once
+// IPv4 and IPv6 CIDR blocks as EC2 accepts them: dotted quad (no leading zeros) or RFC 4291 text, a
+// prefix length, and no host bits set.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace albatross::ec2 {
+
+struct Ipv4Cidr {
+  std::uint32_t network = 0;  // host bits are zero
+  int prefix = 0;             // 0..32
+
+  std::uint32_t first() const { return network; }
+  std::uint32_t last() const { return prefix == 0 ? 0xffffffffu : network | (0xffffffffu >> prefix); }
+  std::uint64_t size() const { return std::uint64_t{1} << (32 - prefix); }
+  std::string text() const;
+};
+
+// Empty when `text` is not "a.b.c.d/n" or has host bits set.
+std::optional<Ipv4Cidr> parse_ipv4_cidr(std::string_view text);
+// True when `inner` lies entirely inside `outer`.
+bool contains(const Ipv4Cidr& outer, const Ipv4Cidr& inner);
+bool overlaps(const Ipv4Cidr& a, const Ipv4Cidr& b);
+
+// An IPv6 block "addr/n" (n 0..128) with no host bits set.
+bool valid_ipv6_cidr(std::string_view text);
+
+}  // namespace albatross::ec2
