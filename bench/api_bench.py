@@ -320,6 +320,25 @@ def request_certificate(port):
         conn.close()
 
 
+def wait_settled(port, arn, timeout=3.0):
+    """Polls until the certificate is ISSUED (Albatross issues it 50 ms after the request at time scale 0.01;
+    the key generation must not land inside the measurement). moto keeps it pending for a minute: no wait."""
+    req = build_request(port, "DescribeCertificate", {"CertificateArn": arn})
+    conn = RawConnection(port)
+    end = time.monotonic() + timeout
+    status_text = "?"
+    try:
+        while time.monotonic() < end:
+            status, body = conn.roundtrip(req)
+            status_text = json.loads(body).get("Certificate", {}).get("Status", "?") if status == 200 else str(status)
+            if status_text != "PENDING_VALIDATION":
+                break
+            time.sleep(0.01)
+    finally:
+        conn.close()
+    return status_text
+
+
 def measure_raw(port, arn, n, new_connection=False, warmup=50):
     req = build_request(port, "DescribeCertificate", {"CertificateArn": arn})
     conn = RawConnection(port)
@@ -376,6 +395,7 @@ def run_emulator(emu, args):
     try:
         emu.start()
         arn = request_certificate(emu.port)
+        res["cert_status"] = wait_settled(emu.port, arn)
         lat, reconnects = measure_raw(emu.port, arn, args.n)
         res["raw"] = summarize(lat)
         res["raw_reconnects"] = reconnects
@@ -438,6 +458,8 @@ def print_report(results, args):
             elif better == "higher" and ratio:
                 line += f"  ({ratio:.1f}x better)" if ratio > 1 else f"  ({1 / ratio:.1f}x worse)"
         print(line)
+    print("certificate status during the Describe runs: " +
+          ", ".join(f"{n}={results[n].get('cert_status', '?')}" for n in names))
     for n in names:
         if results[n].get("raw_reconnects", 1) > 1:
             print(f"note: {n} closed the keep-alive connection; 'raw' reconnected {results[n]['raw_reconnects']} "

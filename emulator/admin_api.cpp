@@ -52,6 +52,10 @@ HttpResponse AdminApi::handle(HttpRequest& request) {
     response.set_header("Content-Type", "application/x-pem-file");
     return response;
   }
+  if (path == "/_albatross/load-balancers") {
+    if (request.method != "GET" && request.method != "HEAD") return method_not_allowed("GET");
+    return json_response(200, hooks_.load_balancers());
+  }
   return json_response(404, {{"message", "no such admin endpoint: " + std::string(path)}});
 }
 

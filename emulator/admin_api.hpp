@@ -4,6 +4,8 @@
 #include <functional>
 #include <string>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "emulator/http_message.hpp"
 
 namespace albatross {
@@ -13,6 +15,7 @@ class Gateway;
 struct AdminHooks {
   std::function<void()> reset;                    // wipes all state
   std::function<std::string()> ca_certificate;    // PEM of the local CA
+  std::function<nlohmann::json()> load_balancers;  // where the listeners listen
 };
 
 class AdminApi {

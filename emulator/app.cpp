@@ -18,10 +18,38 @@
 #include "services/acm/acm_service.hpp"
 #include "services/acm/local_ca.hpp"
 #include "services/ec2/ec2_service.hpp"
+#include "routing/data_plane.hpp"
+#include "routing/loopback_address.hpp"
+#include "storage/resource_store.hpp"
+#include <nlohmann/json.hpp>
 #include "services/elbv2/elbv2_service.hpp"
+#include "services/elbv2/snapshot_builder.hpp"
 #include "storage/database.hpp"
 
 namespace albatross {
+namespace {
+
+// GET /_albatross/load-balancers: where each listener really listens.
+nlohmann::json describe_endpoints(const routing::DataPlane& data_plane) {
+  const auto snapshot = data_plane.snapshot();
+  nlohmann::json endpoints = nlohmann::json::array();
+  for (const auto& endpoint : data_plane.endpoints()) {
+    nlohmann::json item = {{"address", endpoint.address},
+                           {"configured_port", endpoint.configured_port},
+                           {"port", endpoint.bound_port},
+                           {"protocol", endpoint.protocol},
+                           {"listener_arns", endpoint.listener_arns}};
+    if (!endpoint.error.empty()) item["bind_error"] = endpoint.error;
+    endpoints.push_back(item);
+  }
+  nlohmann::json load_balancers = nlohmann::json::array();
+  for (const auto& [arn, lb] : snapshot->load_balancers)
+    load_balancers.push_back({{"arn", arn}, {"name", lb.name}, {"dns_name", lb.dns_name}, {"account_id", lb.account_id},
+                              {"region", lb.region}, {"address", routing::loopback_address_for(arn)}});
+  return {{"load_balancers", load_balancers}, {"endpoints", endpoints}};
+}
+
+}  // namespace
 
 struct App::Impl {
   explicit Impl(Config c)
@@ -43,6 +71,8 @@ struct App::Impl {
   std::optional<acm::AcmService> acm;
   std::optional<ec2::Ec2Service> ec2;
   std::optional<elbv2::Elbv2Service> elbv2;
+  std::optional<routing::DataPlane> data_plane;
+  std::uint64_t snapshot_version = 0;
   Gateway gateway;
   std::optional<AdminApi> admin;
   std::optional<HttpServer> server;
@@ -60,6 +90,13 @@ struct App::Impl {
     db->wipe();
     for (const auto& [name, service] : gateway.services())
       if (service.on_reset) service.on_reset();
+    publish_routing();
+  }
+
+  // Rebuilds the load balancers' routing snapshot from committed state and hands it to the data plane.
+  void publish_routing() {
+    storage::ResourceStore store(*db);
+    data_plane->publish(elbv2::build_snapshot(store, *acm, ++snapshot_version));
   }
 };
 
@@ -80,8 +117,24 @@ int App::run() {
   app.gateway.add_service(app.ec2->definition());
   app.elbv2.emplace(elbv2::Elbv2Dependencies{*app.db, app.clock, app.changes, *app.acm, *app.ec2});
   app.gateway.add_service(app.elbv2->definition());
+
+  app.data_plane.emplace(routing::DataPlaneOptions{app.config.time_scale, 2});
+  app.data_plane->start();
+  app.elbv2->set_health_source([&app](const storage::Scope&, const std::string& group, const std::string& id,
+                                      int port) -> std::optional<nlohmann::json> {
+    const auto health = app.data_plane->target_health(group, id, port);
+    if (!health) return std::nullopt;
+    nlohmann::json out = {{"State", health->state}};
+    if (!health->reason.empty()) out["Reason"] = health->reason;
+    if (!health->description.empty()) out["Description"] = health->description;
+    return out;
+  });
+  app.changes.subscribe("elbv2", [&app] { app.publish_routing(); });
+  app.changes.subscribe("acm", [&app] { app.publish_routing(); });
+  app.publish_routing();
   app.admin.emplace(app.gateway, AdminHooks{[&app] { app.reset(); },
-                                            [&app] { return app.ca.get().certificate_pem(); }});
+                                            [&app] { return app.ca.get().certificate_pem(); },
+                                            [&app] { return describe_endpoints(*app.data_plane); }});
   app.gateway.add_path_handler("/_albatross/", [&app](HttpRequest& request) { return app.admin->handle(request); });
 
   app.server.emplace(
@@ -103,6 +156,7 @@ int App::run() {
     log::info(std::string("received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
     app.server->stop();
     app.scheduler.cancel_all();
+    app.data_plane->stop();
     app.io.stop();
   });
 

@@ -33,8 +33,8 @@ class Ec2Service {
   // The "default" security group of a VPC; an empty object when the VPC does not exist.
   nlohmann::json default_security_group(const storage::Scope& scope, const std::string& vpc_id);
 
-  // Lets another service veto DeleteSubnet / DeleteSecurityGroup / DeleteVpc (DependencyViolation) while it
-  // uses a subnet or security group, e.g. a load balancer. Register before serving requests.
+  // Lets another service veto DeleteVpc / DeleteSubnet / DeleteSecurityGroup (DependencyViolation) while it
+  // uses that VPC, subnet or security group, e.g. a load balancer or target group. The check gets the id.
   void add_dependency_check(DependencyCheck check);
 
   ServiceDefinition definition();

@@ -17,7 +17,8 @@
 
 namespace albatross::ec2 {
 
-// True when another service uses the subnet or security group with this id (e.g. a load balancer).
+// True when another service uses the VPC, subnet or security group with this id (a load balancer, a target
+// group): DeleteVpc / DeleteSubnet / DeleteSecurityGroup then answer DependencyViolation.
 using DependencyCheck = std::function<bool(const storage::Scope&, const std::string& resource_id)>;
 
 inline constexpr char kDefaultVpcCidr[] = "172.31.0.0/16";
@@ -71,7 +72,7 @@ class Network {
   storage::Resource create_group(const std::string& vpc_id, const std::string& name, const std::string& description);
   // Stores one rule of `group_id` and returns its SecurityGroupRule document.
   nlohmann::json add_rule(const std::string& group_id, const RuleSpec& rule);
-  // Removes a resource with its tags and, for VPCs, groups and route tables, everything they own.
+  // Removes a security group with its rules (and their tags).
   void delete_group(const std::string& group_id);
 
   // Another service uses it (DependencyViolation when deleting).

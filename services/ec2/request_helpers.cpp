@@ -4,7 +4,6 @@
 #include <charconv>
 #include <set>
 
-#include "services/ec2/ec2_ids.hpp"
 
 namespace albatross::ec2 {
 namespace {

@@ -70,7 +70,8 @@ Json delete_vpc(Network& net, const Json& in) {
   const auto vpc = net.require(kVpcType, in.at("VpcId").get<std::string>());
   const AwsError dependencies{"DependencyViolation",
                               "The vpc '" + vpc.id + "' has dependencies and cannot be deleted."};
-  if (!net.children(kSubnetType, vpc.id).empty() || !net.children(kInternetGatewayType, vpc.id).empty())
+  if (!net.children(kSubnetType, vpc.id).empty() || !net.children(kInternetGatewayType, vpc.id).empty() ||
+      net.in_use_elsewhere(vpc.id))
     throw dependencies;
   const auto groups = net.children(kSecurityGroupType, vpc.id);
   for (const auto& group : groups)

@@ -21,7 +21,7 @@ def cli_error(aws, *args):
     """Runs a CLI command that must fail with a service error; returns (code, message)."""
     rc, out, err = aws(*args)
     assert rc != 0, f"aws {' '.join(map(str, args))} unexpectedly succeeded: {out}"
-    m = re.search(r"An error occurred \((\w+)\) when calling the \w+ operation: ?(.*)", err, re.S)
+    m = re.search(r"An error occurred \((\w+)\) when calling the \w+ operation(?: \([^)]*\))?: ?(.*)", err, re.S)
     assert m, f"no service error in stderr (rc={rc}): {err}"
     return m.group(1), m.group(2).strip()
 

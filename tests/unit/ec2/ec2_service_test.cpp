@@ -115,8 +115,8 @@ TEST_SUITE("ec2.service") {
   TEST_CASE("a deleted default VPC stays deleted") {
     Fixture f;
     const std::string vpc = f.call("DescribeVpcs", json::object())["Vpcs"][0]["VpcId"];
-    for (const auto& subnet : f.call("DescribeSubnets", json::object())["Subnets"])
-      f.call("DeleteSubnet", {{"SubnetId", subnet["SubnetId"]}});
+    const json subnets = f.call("DescribeSubnets", json::object())["Subnets"];
+    for (const auto& subnet : subnets) f.call("DeleteSubnet", {{"SubnetId", subnet["SubnetId"]}});
     CHECK(f.error("DeleteVpc", {{"VpcId", vpc}}) == "DependencyViolation");  // its internet gateway
     const std::string igw = f.call("DescribeInternetGateways", json::object())["InternetGateways"][0]["InternetGatewayId"];
     f.call("DetachInternetGateway", {{"InternetGatewayId", igw}, {"VpcId", vpc}});

@@ -1,0 +1,162 @@
+#include "routing/data_plane.hpp"
+
+#include <mutex>
+#include <thread>
+
+#include "emulator/log.hpp"
+#include "routing/health_checker.hpp"
+#include "routing/proxy_runtime.hpp"
+
+namespace albatross::routing {
+namespace {
+
+// Ports tried when a listener's port cannot be bound on loopback: the port itself, then port + 10000
+// (e.g. 80 → 10080 when not root), then any free port the system picks.
+std::vector<int> candidate_ports(int port) {
+  std::vector<int> ports{port};
+  if (port + 10000 <= 65535) ports.push_back(port + 10000);
+  ports.push_back(0);
+  return ports;
+}
+
+}  // namespace
+
+struct DataPlane::Impl {
+  explicit Impl(DataPlaneOptions o) : options(o) {
+    shared.time_scale = o.time_scale;
+    for (int i = 0; i < std::max(1, o.workers); ++i) workers.push_back(std::make_unique<Worker>());
+  }
+
+  struct Acceptor {
+    std::shared_ptr<const Endpoint> endpoint;
+    std::shared_ptr<tcp::acceptor> socket;
+    BoundEndpoint bound;
+  };
+
+  DataPlaneOptions options;
+  SharedState shared;
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::vector<std::thread> threads;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  std::map<std::string, Acceptor> acceptors;  // by endpoint key; touched only on worker 0
+  mutable std::mutex endpoints_mutex;
+  std::vector<BoundEndpoint> bound_endpoints;
+  std::size_t next_worker = 0;
+  std::unique_ptr<HealthChecker> checker;
+
+  asio::awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> acceptor, std::shared_ptr<const Endpoint> endpoint) {
+    for (;;) {
+      // Each connection lives on the next worker, which serves it start to end without locks.
+      Worker& worker = *workers[next_worker++ % workers.size()];
+      auto [ec, socket] = co_await acceptor->async_accept(worker.io, kNoThrow);
+      if (ec) {
+        if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
+        continue;
+      }
+      asio::co_spawn(worker.io, serve_http_connection(shared, worker, std::move(socket), endpoint), asio::detached);
+    }
+  }
+
+  Acceptor open(const Endpoint& endpoint) {
+    Acceptor result{std::make_shared<const Endpoint>(endpoint), nullptr,
+                    {endpoint.address, endpoint.port, 0, endpoint.protocol, endpoint.listener_arns, ""}};
+    for (const int port : candidate_ports(endpoint.port)) {
+      auto acceptor = std::make_shared<tcp::acceptor>(workers[0]->io);
+      boost::system::error_code ec;
+      const tcp::endpoint address(asio::ip::make_address(endpoint.address, ec), static_cast<unsigned short>(port));
+      acceptor->open(address.protocol(), ec);
+      acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+      acceptor->bind(address, ec);
+      if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+      if (ec) {
+        if (result.bound.error.empty()) result.bound.error = ec.message();
+        continue;
+      }
+      result.socket = acceptor;
+      result.bound.bound_port = acceptor->local_endpoint().port();
+      if (result.bound.bound_port != endpoint.port)
+        log::warn("listener port " + std::to_string(endpoint.port) + " on " + endpoint.address + " unavailable (" +
+                  result.bound.error + "); listening on port " + std::to_string(result.bound.bound_port) + " instead");
+      asio::co_spawn(workers[0]->io, accept_loop(acceptor, result.endpoint), asio::detached);
+      return result;
+    }
+    log::error("cannot listen on " + endpoint.key() + ": " + result.bound.error);
+    return result;
+  }
+
+  // Runs on worker 0: open new endpoints, close removed ones, replace changed ones' listener lists.
+  void reconcile(const SnapshotPtr& snapshot) {
+    std::map<std::string, Acceptor> next;
+    for (const auto& endpoint : plan_endpoints(*snapshot)) {
+      auto existing = acceptors.find(endpoint.key());
+      if (existing != acceptors.end() && existing->second.socket && existing->second.endpoint->protocol == endpoint.protocol &&
+          existing->second.endpoint->listener_arns == endpoint.listener_arns) {
+        next.emplace(endpoint.key(), std::move(existing->second));
+        acceptors.erase(existing);
+        continue;
+      }
+      if (existing != acceptors.end()) {
+        boost::system::error_code ec;
+        if (existing->second.socket) existing->second.socket->close(ec);
+        acceptors.erase(existing);
+      }
+      next.emplace(endpoint.key(), open(endpoint));
+    }
+    for (auto& [key, acceptor] : acceptors) {
+      boost::system::error_code ec;
+      if (acceptor.socket) acceptor.socket->close(ec);
+    }
+    acceptors = std::move(next);
+    std::vector<BoundEndpoint> bound;
+    for (const auto& [key, acceptor] : acceptors) bound.push_back(acceptor.bound);
+    std::lock_guard lock(endpoints_mutex);
+    bound_endpoints = std::move(bound);
+  }
+};
+
+DataPlane::DataPlane(DataPlaneOptions options) : impl_(std::make_unique<Impl>(options)) {
+  impl_->checker = std::make_unique<HealthChecker>(impl_->workers[0]->io, impl_->shared.health, options.time_scale);
+}
+
+DataPlane::~DataPlane() { stop(); }
+
+void DataPlane::start() {
+  for (auto& worker : impl_->workers) {
+    impl_->guards.push_back(asio::make_work_guard(worker->io));
+    impl_->threads.emplace_back([&io = worker->io] { io.run(); });
+  }
+}
+
+void DataPlane::stop() {
+  if (impl_->threads.empty()) return;
+  impl_->shared.stopping = true;
+  for (auto& worker : impl_->workers) worker->io.stop();
+  for (auto& thread : impl_->threads) thread.join();
+  impl_->threads.clear();
+  impl_->guards.clear();
+}
+
+void DataPlane::publish(SnapshotPtr snapshot) {
+  impl_->shared.snapshots.publish(snapshot);
+  asio::post(impl_->workers[0]->io, [impl = impl_.get(), snapshot] {
+    impl->reconcile(snapshot);
+    impl->checker->update(snapshot);
+  });
+}
+
+SnapshotPtr DataPlane::snapshot() const { return impl_->shared.snapshots.get(); }
+
+std::optional<TargetHealthView> DataPlane::target_health(const std::string& target_group_arn,
+                                                         const std::string& target_id, int port) const {
+  const auto view = impl_->shared.health.view();
+  const auto found = view->find(target_key(target_group_arn, target_id, port));
+  if (found == view->end()) return std::nullopt;
+  return found->second;
+}
+
+std::vector<BoundEndpoint> DataPlane::endpoints() const {
+  std::lock_guard lock(impl_->endpoints_mutex);
+  return impl_->bound_endpoints;
+}
+
+}  // namespace albatross::routing

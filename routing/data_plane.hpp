@@ -1,0 +1,52 @@
+#pragma once
+// The load balancers' data plane: worker threads with their own io_contexts, the listening sockets of
+// every listener (reconciled with each published snapshot), the HTTP(S) proxy and the health checker.
+// publish() and target_health() are called from the control thread.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "routing/health_registry.hpp"
+#include "routing/snapshot.hpp"
+
+namespace albatross::routing {
+
+struct DataPlaneOptions {
+  double time_scale = 1.0;
+  int workers = 2;
+};
+
+// A listening socket as it really is (the port may differ from the listener's when it could not be bound).
+struct BoundEndpoint {
+  std::string address;
+  int configured_port = 0;
+  int bound_port = 0;  // 0 = could not listen at all
+  std::string protocol;
+  std::vector<std::string> listener_arns;
+  std::string error;  // why the configured port was not used
+};
+
+class DataPlane {
+ public:
+  explicit DataPlane(DataPlaneOptions options);
+  ~DataPlane();
+  DataPlane(const DataPlane&) = delete;
+  DataPlane& operator=(const DataPlane&) = delete;
+
+  void start();
+  void stop();
+  // Swaps in a new configuration: opens/closes listening sockets, starts/stops health checks.
+  void publish(SnapshotPtr snapshot);
+  SnapshotPtr snapshot() const;
+  std::optional<TargetHealthView> target_health(const std::string& target_group_arn, const std::string& target_id,
+                                                int port) const;
+  std::vector<BoundEndpoint> endpoints() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace albatross::routing

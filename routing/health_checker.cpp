@@ -1,0 +1,121 @@
+#include "routing/health_checker.hpp"
+
+#include <boost/beast/http.hpp>
+
+#include <algorithm>
+
+#include "routing/health_state.hpp"
+#include "routing/proxy_runtime.hpp"
+
+namespace albatross::routing {
+namespace {
+
+namespace http = beast::http;
+
+std::chrono::milliseconds scaled(int seconds, double time_scale) {
+  return std::chrono::milliseconds(std::max<long long>(1, static_cast<long long>(seconds * 1000.0 * time_scale)));
+}
+
+}  // namespace
+
+struct HealthChecker::Session {
+  std::string key;
+  std::string address;
+  int port = 0;  // the port probed
+  HealthCheck check;
+  HealthStateMachine machine;
+  bool cancelled = false;
+  std::unique_ptr<asio::steady_timer> timer;
+
+  Session(std::string k, std::string a, int p, HealthCheck c)
+      : key(std::move(k)), address(std::move(a)), port(p), check(std::move(c)),
+        machine(check.healthy_threshold, check.unhealthy_threshold) {}
+};
+
+namespace {
+
+// One probe: a new connection, `GET <path>` for HTTP checks (connect only for TCP), closed afterwards.
+asio::awaitable<ProbeOutcome> probe(const std::string& address, int port, const HealthCheck& check,
+                                    std::chrono::milliseconds timeout) {
+  auto executor = co_await asio::this_coro::executor;
+  boost::system::error_code ec;
+  const auto ip = asio::ip::make_address(address, ec);
+  if (ec) co_return ProbeOutcome::connect_failed();
+  beast::tcp_stream stream(executor);
+  stream.expires_after(timeout);
+  auto [connect_ec] = co_await stream.async_connect(tcp::endpoint(ip, static_cast<unsigned short>(port)), kNoThrow);
+  if (connect_ec) co_return connect_ec == beast::error::timeout ? ProbeOutcome::timeout() : ProbeOutcome::connect_failed();
+  if (check.protocol == "TCP") co_return ProbeOutcome::success();
+  http::request<http::empty_body> request{http::verb::get, check.path, 11};
+  request.set(http::field::host, address + ":" + std::to_string(port));
+  request.set(http::field::user_agent, "ELB-HealthChecker/2.0");
+  request.set(http::field::accept_encoding, "gzip, compressed");
+  request.keep_alive(false);
+  auto [write_ec, written] = co_await http::async_write(stream, request, kNoThrow);
+  if (write_ec) co_return write_ec == beast::error::timeout ? ProbeOutcome::timeout() : ProbeOutcome::reset();
+  beast::flat_buffer buffer;
+  http::response_parser<http::empty_body> parser;
+  parser.skip(true);  // the body is ignored
+  auto [read_ec, read] = co_await http::async_read_header(stream, buffer, parser, kNoThrow);
+  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  if (read_ec == beast::error::timeout) co_return ProbeOutcome::timeout();
+  if (read_ec == http::error::end_of_stream || read_ec == asio::error::eof || read_ec == asio::error::connection_reset)
+    co_return ProbeOutcome::reset();
+  if (read_ec) co_return ProbeOutcome::malformed();
+  co_return classify_http_status(check.matcher, parser.get().result_int());
+}
+
+}  // namespace
+
+HealthChecker::HealthChecker(asio::io_context& io, HealthRegistry& registry, double time_scale)
+    : io_(io), registry_(registry), time_scale_(time_scale) {}
+
+HealthChecker::~HealthChecker() {
+  for (auto& [key, session] : sessions_) session->cancelled = true;
+}
+
+void HealthChecker::update(const SnapshotPtr& snapshot) {
+  std::map<std::string, std::shared_ptr<Session>> next;
+  for (const auto& [arn, group] : snapshot->target_groups) {
+    if (!group.in_use || !group.health_check.enabled) continue;
+    for (const auto& target : group.targets) {
+      if (target.draining) continue;
+      const std::string key = target_key(arn, target.id, target.port);
+      const int port = group.health_check.port == "traffic-port" ? target.port : std::stoi(group.health_check.port);
+      auto existing = sessions_.find(key);
+      if (existing != sessions_.end() && existing->second->port == port) {
+        existing->second->check = group.health_check;  // new interval/path/matcher apply from the next probe
+        next.emplace(key, existing->second);
+        sessions_.erase(existing);
+        continue;
+      }
+      auto session = std::make_shared<Session>(key, target.id, port, group.health_check);
+      session->timer = std::make_unique<asio::steady_timer>(io_);
+      session->machine.start_checking();
+      registry_.set(key, view_of(session->machine.health()));
+      next.emplace(key, session);
+      asio::co_spawn(
+          io_,
+          [this, session]() -> asio::awaitable<void> {
+            while (!session->cancelled) {
+              const auto started = std::chrono::steady_clock::now();
+              const auto outcome = co_await probe(session->address, session->port, session->check,
+                                                  scaled(session->check.timeout_seconds, time_scale_));
+              if (session->cancelled) co_return;
+              if (session->machine.record(outcome)) registry_.set(session->key, view_of(session->machine.health()));
+              session->timer->expires_at(started + scaled(session->check.interval_seconds, time_scale_));
+              co_await session->timer->async_wait(kNoThrow);
+            }
+          },
+          asio::detached);
+    }
+  }
+  for (auto& [key, session] : sessions_) {  // no longer wanted
+    session->cancelled = true;
+    session->timer->cancel();
+    registry_.erase(key);
+  }
+  sessions_ = std::move(next);
+}
+
+}  // namespace albatross::routing

@@ -1,0 +1,343 @@
+// The HTTP proxy of application load balancers: one coroutine per client connection reads each request
+// header, matches the listener's rules against the current snapshot, and answers locally (fixed response,
+// redirect, ALB error page) or relays the request to a chosen target and streams the response back.
+// Bodies are streamed both ways through a small buffer (Beast's relay pattern), never fully buffered.
+
+#include <boost/beast/http.hpp>
+
+#include <chrono>
+#include <ctime>
+#include <random>
+
+#include "routing/forwarded_headers.hpp"
+#include "routing/local_reply.hpp"
+#include "routing/proxy_runtime.hpp"
+#include "routing/redirect.hpp"
+#include "routing/request_view.hpp"
+#include "routing/rule_matcher.hpp"
+#include "routing/target_choice.hpp"
+
+namespace albatross::routing {
+namespace {
+
+namespace http = beast::http;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kMaxRequestHeaderBytes = 64 * 1024;
+constexpr std::size_t kMaxResponseHeaderBytes = 32 * 1024;
+constexpr std::chrono::seconds kTargetConnectTimeout{10};
+constexpr std::size_t kRelayBufferBytes = 16 * 1024;
+
+struct RequestContext {
+  const Snapshot* snapshot = nullptr;
+  const Listener* listener = nullptr;
+  const LoadBalancer* load_balancer = nullptr;
+  std::string client_address;
+  int client_port = 0;
+  bool secure = false;
+};
+
+int attribute_int(const std::map<std::string, std::string>& attributes, const char* key, int fallback) {
+  const auto found = attributes.find(key);
+  if (found == attributes.end()) return fallback;
+  try {
+    return std::stoi(found->second);
+  } catch (const std::exception&) {
+    return fallback;
+  }
+}
+
+std::chrono::milliseconds idle_timeout(const RequestContext& ctx) {
+  const int seconds = ctx.load_balancer ? attribute_int(ctx.load_balancer->attributes, "idle_timeout.timeout_seconds", 60) : 60;
+  return std::chrono::milliseconds(seconds * 1000);
+}
+
+// The listener that serves a request on an endpoint: the load balancer whose DNS name is the Host, else the
+// endpoint's first (oldest) one.
+const Listener* choose_listener(const Snapshot& snapshot, const Endpoint& endpoint, std::string_view host) {
+  const Listener* first = nullptr;
+  for (const auto& arn : endpoint.listener_arns)
+    for (const auto& listener : snapshot.listeners) {
+      if (listener.arn != arn) continue;
+      if (!first) first = &listener;
+      const auto lb = snapshot.load_balancers.find(listener.load_balancer_arn);
+      if (lb != snapshot.load_balancers.end() && !host.empty() && lb->second.dns_name == host) return &listener;
+    }
+  return first;
+}
+
+std::string http_date_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[64];
+  std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+  return text;
+}
+
+HeaderList headers_of(const http::request<http::buffer_body>& request) {
+  HeaderList headers;
+  for (const auto& field : request) headers.push_back({std::string(field.name_string()), std::string(field.value())});
+  return headers;
+}
+
+RequestView make_view(const http::request<http::buffer_body>& request, const RequestTarget& target,
+                      const std::string& host, const std::string& source_ip, const Listener& listener) {
+  RequestView view;
+  view.method = std::string(request.method_string());
+  view.host = host;
+  view.path = target.path;
+  view.query = target.query;
+  view.headers = headers_of(request);
+  view.source_ip = source_ip;
+  view.listener_protocol = listener.protocol;
+  view.listener_port = listener.port;
+  return view;
+}
+
+// Replaces the request's header fields with the forwarded ones, keeping its body framing.
+void apply_forwarded_headers(http::request<http::buffer_body>& request, const HeaderList& headers, bool chunked,
+                             std::optional<std::uint64_t> content_length) {
+  request.base().clear();
+  for (const auto& header : headers) {
+    if (ascii_iequals(header.name, "Content-Length") || ascii_iequals(header.name, "Transfer-Encoding")) continue;
+    request.base().insert(header.name, header.value);
+  }
+  if (chunked) request.chunked(true);
+  else if (content_length) request.content_length(*content_length);
+}
+
+TraceSeed fresh_trace_seed(std::mt19937_64& random) {
+  return TraceSeed{static_cast<std::uint32_t>(std::time(nullptr)), random(), static_cast<std::uint32_t>(random())};
+}
+
+template <class Stream>
+asio::awaitable<bool> write_local(Stream& stream, const LocalReply& reply, unsigned version, bool keep_alive) {
+  http::response<http::string_body> response{static_cast<http::status>(reply.status), version};
+  response.reason(reply.reason_phrase);
+  for (const auto& header : reply.headers)
+    if (!ascii_iequals(header.name, "Connection") && !ascii_iequals(header.name, "Content-Length"))
+      response.insert(header.name, header.value);
+  response.set(http::field::date, http_date_now());
+  response.body() = reply.body;
+  response.keep_alive(keep_alive && !reply.close_connection);
+  response.content_length(reply.body.size());
+  auto [ec, bytes] = co_await http::async_write(stream, response, kNoThrow);
+  co_return !ec && keep_alive && !reply.close_connection;
+}
+
+// Reads and drops the rest of a request body we answer locally, so the connection can serve the next request.
+template <class Stream>
+asio::awaitable<bool> discard_body(Stream& stream, beast::flat_buffer& buffer, http::request_parser<http::buffer_body>& parser) {
+  char scratch[kRelayBufferBytes];
+  while (!parser.is_done()) {
+    parser.get().body().data = scratch;
+    parser.get().body().size = sizeof scratch;
+    auto [ec, bytes] = co_await http::async_read(stream, buffer, parser, kNoThrow);
+    if (ec && ec != http::error::need_buffer) co_return false;
+  }
+  co_return true;
+}
+
+// Streams the rest of a message from `in` (whose parser has read the header) to `out` (whose serializer has
+// written the header).
+template <class In, class Out, bool isRequest>
+asio::awaitable<beast::error_code> pump_body(In& in, beast::flat_buffer& buffer, http::parser<isRequest, http::buffer_body>& parser,
+                                             Out& out, http::serializer<isRequest, http::buffer_body>& serializer) {
+  char chunk[kRelayBufferBytes];
+  while (!serializer.is_done()) {
+    if (!parser.is_done()) {
+      parser.get().body().data = chunk;
+      parser.get().body().size = sizeof chunk;
+      auto [ec, bytes] = co_await http::async_read(in, buffer, parser, kNoThrow);
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec) co_return ec;
+      parser.get().body().size = sizeof chunk - parser.get().body().size;
+      parser.get().body().data = chunk;
+      parser.get().body().more = !parser.is_done();
+    } else {
+      parser.get().body().data = nullptr;
+      parser.get().body().size = 0;
+      parser.get().body().more = false;
+    }
+    auto [ec, bytes] = co_await http::async_write(out, serializer, kNoThrow);
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) co_return ec;
+  }
+  co_return beast::error_code{};
+}
+
+asio::awaitable<std::optional<tcp::socket>> connect_target(const std::string& address, int port, bool& timed_out) {
+  auto executor = co_await asio::this_coro::executor;
+  boost::system::error_code ec;
+  const auto ip = asio::ip::make_address(address, ec);
+  if (ec) co_return std::nullopt;
+  beast::tcp_stream stream(executor);
+  stream.expires_after(kTargetConnectTimeout);
+  auto [connect_ec] = co_await stream.async_connect(tcp::endpoint(ip, static_cast<unsigned short>(port)), kNoThrow);
+  if (connect_ec) {
+    timed_out = connect_ec == beast::error::timeout;
+    co_return std::nullopt;
+  }
+  stream.expires_never();
+  co_return stream.release_socket();
+}
+
+struct ForwardOutcome {
+  bool keep_client = false;
+  std::optional<LocalReply> reply;  // when we must answer locally instead
+};
+
+// Relays one request to `target` and its response back. On failure before any response byte reached the
+// client, returns the error page to send.
+template <class Stream>
+asio::awaitable<ForwardOutcome> relay(Stream& client, beast::flat_buffer& client_buffer,
+                                      http::request_parser<http::buffer_body>& request_parser, Worker& worker,
+                                      const RequestContext& ctx, const Target& target, const std::string& key) {
+  auto& request = request_parser.get();
+  const bool client_keep_alive = request.keep_alive();
+  const bool head = request.method() == http::verb::head;
+  const bool has_body = !request_parser.is_done();
+  const std::string pool_key = target.id + ":" + std::to_string(target.port);
+  ++worker.outstanding[key];
+  struct Done {
+    Worker& worker;
+    const std::string& key;
+    ~Done() { --worker.outstanding[key]; }
+  } done{worker, key};
+
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    std::optional<tcp::socket> socket = worker.pool.take(pool_key);
+    const bool reused = socket.has_value();
+    if (!socket) {
+      bool timed_out = false;
+      socket = co_await connect_target(target.id, target.port, timed_out);
+      if (!socket) co_return ForwardOutcome{false, error_reply(timed_out ? LocalReplyReason::TargetTimeout : LocalReplyReason::TargetConnectError)};
+    }
+    beast::tcp_stream upstream(std::move(*socket));
+    upstream.expires_after(idle_timeout(ctx));
+    request.keep_alive(true);
+    http::request_serializer<http::buffer_body> request_serializer{request};
+    request.body().data = nullptr;
+    request.body().more = has_body;
+    auto [header_ec, header_bytes] = co_await http::async_write_header(upstream, request_serializer, kNoThrow);
+    if (header_ec) {
+      if (reused && !has_body) continue;  // a stale pooled connection: try a fresh one
+      co_return ForwardOutcome{false, error_reply(LocalReplyReason::TargetConnectError)};
+    }
+    if (auto ec = co_await pump_body(client, client_buffer, request_parser, upstream, request_serializer); ec)
+      co_return ForwardOutcome{false, std::nullopt};  // the client or the target went away mid-body
+
+    beast::flat_buffer upstream_buffer;
+    http::response_parser<http::buffer_body> response_parser;
+    response_parser.header_limit(kMaxResponseHeaderBytes);
+    response_parser.body_limit(boost::none);
+    if (head) response_parser.skip(true);
+    auto [read_ec, read_bytes] = co_await http::async_read_header(upstream, upstream_buffer, response_parser, kNoThrow);
+    if (read_ec) {
+      if (reused && !has_body && read_bytes == 0 && read_ec != beast::error::timeout) continue;
+      if (read_ec == beast::error::timeout) co_return ForwardOutcome{false, error_reply(LocalReplyReason::TargetTimeout)};
+      co_return ForwardOutcome{false, error_reply(read_ec == http::error::end_of_stream || read_ec == asio::error::eof || read_ec == asio::error::connection_reset ? LocalReplyReason::TargetReset : LocalReplyReason::TargetMalformedResponse)};
+    }
+    auto& response = response_parser.get();
+    const bool upstream_keep_alive = response.keep_alive();
+    response.keep_alive(client_keep_alive);
+    http::response_serializer<http::buffer_body> response_serializer{response};
+    response.body().data = nullptr;
+    response.body().more = !response_parser.is_done();
+    auto [write_ec, written] = co_await http::async_write_header(client, response_serializer, kNoThrow);
+    if (write_ec) co_return ForwardOutcome{false, std::nullopt};
+    if (auto ec = co_await pump_body(upstream, upstream_buffer, response_parser, client, response_serializer); ec)
+      co_return ForwardOutcome{false, std::nullopt};
+    if (upstream_keep_alive && upstream_buffer.size() == 0) worker.pool.give_back(pool_key, upstream.release_socket());
+    co_return ForwardOutcome{client_keep_alive, std::nullopt};
+  }
+  co_return ForwardOutcome{false, error_reply(LocalReplyReason::TargetConnectError)};
+}
+
+}  // namespace
+
+asio::awaitable<void> serve_http_connection(SharedState& shared, Worker& worker, tcp::socket socket,
+                                            std::shared_ptr<const Endpoint> endpoint) {
+  boost::system::error_code ec;
+  const auto peer = socket.remote_endpoint(ec);
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  static thread_local std::mt19937_64 random{std::random_device{}()};
+  for (;;) {
+    const SnapshotPtr snapshot = shared.snapshots.get();
+    RequestContext ctx;
+    ctx.snapshot = snapshot.get();
+    ctx.client_address = ec ? std::string() : peer.address().to_string();
+    ctx.client_port = ec ? 0 : peer.port();
+    ctx.listener = choose_listener(*snapshot, *endpoint, {});
+    if (ctx.listener) ctx.load_balancer = &snapshot->load_balancers.at(ctx.listener->load_balancer_arn);
+    http::request_parser<http::buffer_body> parser;
+    parser.header_limit(kMaxRequestHeaderBytes);
+    parser.body_limit(boost::none);
+    stream.expires_after(idle_timeout(ctx));
+    auto [read_ec, bytes] = co_await http::async_read_header(stream, buffer, parser, kNoThrow);
+    if (read_ec) {
+      if (read_ec == http::error::end_of_stream || read_ec == asio::error::eof || bytes == 0) co_return;
+      const auto reason = read_ec == beast::error::timeout ? LocalReplyReason::RequestTimeout : LocalReplyReason::BadRequest;
+      co_await write_local(stream, error_reply(reason), 11, false);
+      co_return;
+    }
+    stream.expires_never();
+    auto& request = parser.get();
+    const RequestTarget target = split_request_target(request.target());
+    const std::string host =
+        normalize_host(target.authority.empty() ? std::string_view(request[http::field::host]) : std::string_view(target.authority));
+    ctx.listener = choose_listener(*snapshot, *endpoint, host);
+    if (!ctx.listener) co_return;  // the listener went away with this snapshot
+    ctx.load_balancer = &snapshot->load_balancers.at(ctx.listener->load_balancer_arn);
+    const bool keep_alive = request.keep_alive();
+    const unsigned version = request.version();
+    if (request.method() == http::verb::trace) {
+      if (!co_await discard_body(stream, buffer, parser)) co_return;
+      if (!co_await write_local(stream, error_reply(LocalReplyReason::MethodNotAllowed), version, keep_alive)) co_return;
+      continue;
+    }
+    const RequestView view = make_view(request, target, host, ctx.client_address, *ctx.listener);
+    const Rule* rule = match_rule(ctx.listener->rules, view);
+    if (!rule) co_return;
+    const Action& action = rule->action;
+    if (action.type != ActionType::Forward) {
+      const LocalReply reply =
+          action.type == ActionType::Redirect ? redirect_reply(render_redirect(action, view)) : fixed_response_reply(action);
+      if (!co_await discard_body(stream, buffer, parser)) co_return;
+      if (!co_await write_local(stream, reply, version, keep_alive)) co_return;
+      continue;
+    }
+    const auto choice = choose_target(*snapshot, action, *shared.health.view(), worker.cursors, worker.outstanding, random());
+    if (!choice.target) {
+      if (!co_await discard_body(stream, buffer, parser)) co_return;
+      if (!co_await write_local(stream, error_reply(choice.reason), version, keep_alive)) co_return;
+      continue;
+    }
+    ForwardingContext forwarding{ctx.client_address, ctx.client_port, ctx.listener->protocol, ctx.listener->port,
+                                 target.authority, ctx.load_balancer->dns_name, fresh_trace_seed(random)};
+    const ForwardedRequest forwarded =
+        rewrite_request_headers(view.headers, forwarding, forwarding_options(ctx.load_balancer->attributes));
+    if (forwarded.too_many_forwarded_for) {
+      if (!co_await discard_body(stream, buffer, parser)) co_return;
+      if (!co_await write_local(stream, error_reply(LocalReplyReason::TooManyForwardedFor), version, keep_alive)) co_return;
+      continue;
+    }
+    if (forwarded.expect_continue) {
+      http::response<http::empty_body> proceed{http::status::continue_, version};
+      co_await http::async_write(stream, proceed, kNoThrow);
+    }
+    const auto declared_length = parser.content_length();
+    apply_forwarded_headers(request, forwarded.headers, parser.chunked(),
+                            declared_length ? std::optional<std::uint64_t>(*declared_length) : std::nullopt);
+    const auto outcome = co_await relay(stream, buffer, parser, worker, ctx, *choice.target, choice.key);
+    if (outcome.reply) {
+      co_await write_local(stream, *outcome.reply, version, false);
+      co_return;
+    }
+    if (!outcome.keep_client) co_return;
+  }
+}
+
+}  // namespace albatross::routing

@@ -1,0 +1,46 @@
+#pragma once
+// Internal to the data plane's I/O files: the state shared by all workers and the per-worker state.
+// Includes Asio/Beast; only routing/*.cpp include it.
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "routing/endpoint_plan.hpp"
+#include "routing/health_registry.hpp"
+#include "routing/snapshot_holder.hpp"
+#include "routing/upstream_pool.hpp"
+
+namespace albatross::routing {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+inline constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+
+struct SharedState {
+  SnapshotHolder snapshots;
+  HealthRegistry health;
+  double time_scale = 1.0;
+  std::atomic<bool> stopping{false};
+};
+
+// One data-plane thread: its io_context, its pool of idle upstream connections, its round-robin cursors.
+// Connections live on one worker for their whole life, so none of this needs locks.
+struct Worker {
+  asio::io_context io{1};
+  UpstreamPool pool;
+  std::map<std::string, std::size_t> cursors;      // target group ARN -> round-robin position
+  std::map<std::string, int> outstanding;           // target key -> requests in flight on this worker
+};
+
+// Serves one client connection accepted on `endpoint` (HTTP or, with a TLS context, HTTPS).
+asio::awaitable<void> serve_http_connection(SharedState& shared, Worker& worker, tcp::socket socket,
+                                            std::shared_ptr<const Endpoint> endpoint);
+
+}  // namespace albatross::routing

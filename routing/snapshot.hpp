@@ -1,0 +1,140 @@
+#pragma once
+// The immutable routing configuration the data plane serves from: load balancers, their listeners with
+// ordered rules and actions, target groups and their targets. Built by the control plane after each
+// committed ELBv2 change (services/elbv2/snapshot_builder) and swapped in atomically; a request takes
+// the current snapshot once and keeps it to the end. Plain data, no I/O.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace albatross::routing {
+
+struct Cidr {
+  bool ipv6 = false;
+  std::uint8_t address[16] = {};  // network address, IPv4 in the first 4 bytes
+  int prefix_length = 0;
+};
+
+struct QueryMatch {
+  std::optional<std::string> key;  // absent: the value may be under any key
+  std::string value;               // may hold * and ? wildcards, \* and \? literals
+};
+
+enum class ConditionField { HostHeader, PathPattern, HttpHeader, HttpRequestMethod, QueryString, SourceIp };
+
+struct Condition {
+  ConditionField field = ConditionField::PathPattern;
+  std::string header_name;               // HttpHeader only
+  std::vector<std::string> values;       // HostHeader, PathPattern, HttpHeader, HttpRequestMethod
+  std::vector<QueryMatch> query_values;  // QueryString
+  std::vector<Cidr> source_ips;          // SourceIp
+};
+
+struct WeightedTargetGroup {
+  std::string arn;
+  int weight = 1;
+};
+
+enum class ActionType { Forward, Redirect, FixedResponse };
+
+struct Action {
+  ActionType type = ActionType::FixedResponse;
+  // Forward
+  std::vector<WeightedTargetGroup> target_groups;
+  bool group_stickiness = false;          // TargetGroupStickinessConfig.Enabled
+  int group_stickiness_seconds = 0;
+  // Redirect: templates as configured (defaults already filled: #{protocol}, #{port}, #{host}, /#{path}, #{query})
+  std::string redirect_protocol, redirect_port, redirect_host, redirect_path, redirect_query;
+  int redirect_status = 301;
+  // FixedResponse
+  int status_code = 503;
+  std::string content_type;  // may be empty
+  std::string body;
+};
+
+struct Rule {
+  std::string arn;
+  int priority = 0;  // non-default rules only; the default rule is last with is_default
+  bool is_default = false;
+  std::vector<Condition> conditions;  // AND
+  Action action;                      // the routing action (authenticate-* actions are not emulated)
+};
+
+struct Certificate {
+  std::string arn;
+  std::string certificate_pem;  // leaf
+  std::string chain_pem;
+  std::string private_key_pem;
+};
+
+struct Listener {
+  std::string arn;
+  std::string load_balancer_arn;
+  std::string protocol;  // HTTP, HTTPS, TCP, TLS, UDP, TCP_UDP
+  int port = 0;
+  std::vector<Rule> rules;  // ascending priority, default rule last
+  std::string ssl_policy;
+  std::optional<Certificate> default_certificate;
+  std::vector<Certificate> sni_certificates;
+  std::map<std::string, std::string> attributes;  // listener attributes, defaults filled
+};
+
+struct LoadBalancer {
+  std::string arn;
+  std::string name;
+  std::string dns_name;
+  std::string type;    // application, network
+  std::string scheme;  // internet-facing, internal
+  std::string account_id, region;
+  std::vector<std::string> security_groups;
+  std::map<std::string, std::string> attributes;  // defaults filled
+};
+
+struct Target {
+  std::string id;  // IP address or instance id
+  int port = 0;
+  bool draining = false;
+  double draining_until = 0;  // epoch seconds
+  double registered_at = 0;
+};
+
+struct HealthCheck {
+  bool enabled = true;
+  std::string protocol = "HTTP";  // HTTP, HTTPS, TCP
+  std::string port = "traffic-port";
+  std::string path = "/";
+  int interval_seconds = 30;
+  int timeout_seconds = 5;
+  int healthy_threshold = 5;
+  int unhealthy_threshold = 2;
+  std::string matcher = "200";  // HttpCode specification
+};
+
+struct TargetGroup {
+  std::string arn;
+  std::string name;
+  std::string protocol;  // HTTP, HTTPS, TCP, ...
+  std::string protocol_version;
+  int port = 0;
+  std::string target_type;
+  std::string account_id, region;
+  HealthCheck health_check;
+  std::map<std::string, std::string> attributes;  // defaults filled
+  std::vector<Target> targets;
+  bool in_use = false;  // referenced by a listener or rule of some load balancer
+};
+
+struct Snapshot {
+  std::map<std::string, LoadBalancer> load_balancers;  // by ARN
+  std::map<std::string, TargetGroup> target_groups;    // by ARN
+  std::vector<Listener> listeners;
+  std::uint64_t version = 0;
+};
+
+using SnapshotPtr = std::shared_ptr<const Snapshot>;
+
+}  // namespace albatross::routing
