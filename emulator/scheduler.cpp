@@ -1,7 +1,9 @@
 #include "emulator/scheduler.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include <exception>
 #include <list>
@@ -15,11 +17,36 @@ struct Scheduler::Impl {
   explicit Impl(boost::asio::io_context& io) : io(io) {}
   boost::asio::io_context& io;
   std::list<boost::asio::steady_timer> timers;
+  boost::asio::thread_pool pool{2};
+  std::uint64_t generation = 0;  // bumped by cancel_all: offloaded work of an older generation is dropped
 };
 
 Scheduler::Scheduler(boost::asio::io_context& io) : impl_(std::make_unique<Impl>(io)) {}
 
-Scheduler::~Scheduler() { cancel_all(); }
+Scheduler::~Scheduler() {
+  cancel_all();
+  impl_->pool.join();
+}
+
+void Scheduler::offload(std::function<void()> work, std::function<void()> then) {
+  const auto generation = impl_->generation;
+  boost::asio::post(impl_->pool, [this, generation, work = std::move(work), then = std::move(then)]() mutable {
+    try {
+      work();
+    } catch (const std::exception& e) {
+      log::error(std::string("background work failed: ") + e.what());
+      return;
+    }
+    boost::asio::post(impl_->io, [this, generation, then = std::move(then)] {
+      if (generation != impl_->generation) return;  // reset or shutdown since
+      try {
+        then();
+      } catch (const std::exception& e) {
+        log::error(std::string("scheduled work failed: ") + e.what());
+      }
+    });
+  });
+}
 
 void Scheduler::after(std::chrono::milliseconds delay, std::function<void()> work) {
   auto& timers = impl_->timers;
@@ -36,6 +63,7 @@ void Scheduler::after(std::chrono::milliseconds delay, std::function<void()> wor
 }
 
 void Scheduler::cancel_all() {
+  ++impl_->generation;
   for (auto& timer : impl_->timers) timer.cancel();
   impl_->timers.clear();
 }

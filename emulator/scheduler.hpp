@@ -21,6 +21,9 @@ class Scheduler {
 
   // Runs `work` on the control thread after `delay` (0 = soon). Exceptions from `work` are logged.
   void after(std::chrono::milliseconds delay, std::function<void()> work);
+  // Runs blocking `work` (key generation, big file I/O) on a small thread pool, then `then` back on the control
+  // thread. An exception from `work` is logged and `then` skipped.
+  void offload(std::function<void()> work, std::function<void()> then);
   // Cancels everything scheduled so far (used by reset and shutdown).
   void cancel_all();
 

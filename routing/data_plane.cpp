@@ -6,6 +6,7 @@
 #include "emulator/log.hpp"
 #include "routing/health_checker.hpp"
 #include "routing/proxy_runtime.hpp"
+#include "routing/tls_contexts.hpp"
 
 namespace albatross::routing {
 namespace {
@@ -31,6 +32,8 @@ struct DataPlane::Impl {
     std::shared_ptr<const Endpoint> endpoint;
     std::shared_ptr<tcp::acceptor> socket;
     BoundEndpoint bound;
+    // HTTPS endpoints: the certificates, swapped when a snapshot changes them (read by the accept loop).
+    std::shared_ptr<std::shared_ptr<TlsContexts>> tls = std::make_shared<std::shared_ptr<TlsContexts>>();
   };
 
   DataPlaneOptions options;
@@ -44,7 +47,8 @@ struct DataPlane::Impl {
   std::size_t next_worker = 0;
   std::unique_ptr<HealthChecker> checker;
 
-  asio::awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> acceptor, std::shared_ptr<const Endpoint> endpoint) {
+  asio::awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> acceptor, std::shared_ptr<const Endpoint> endpoint,
+                                    std::shared_ptr<std::shared_ptr<TlsContexts>> tls) {
     for (;;) {
       // Each connection lives on the next worker, which serves it start to end without locks.
       Worker& worker = *workers[next_worker++ % workers.size()];
@@ -53,7 +57,10 @@ struct DataPlane::Impl {
         if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
         continue;
       }
-      asio::co_spawn(worker.io, serve_http_connection(shared, worker, std::move(socket), endpoint), asio::detached);
+      const bool secure = endpoint->protocol == "HTTPS";
+      if (secure && !*tls) continue;  // no usable certificate: refuse the connection
+      asio::co_spawn(worker.io, serve_http_connection(shared, worker, std::move(socket), endpoint, secure ? *tls : nullptr),
+                     asio::detached);
     }
   }
 
@@ -77,7 +84,7 @@ struct DataPlane::Impl {
       if (result.bound.bound_port != endpoint.port)
         log::warn("listener port " + std::to_string(endpoint.port) + " on " + endpoint.address + " unavailable (" +
                   result.bound.error + "); listening on port " + std::to_string(result.bound.bound_port) + " instead");
-      asio::co_spawn(workers[0]->io, accept_loop(acceptor, result.endpoint), asio::detached);
+      asio::co_spawn(workers[0]->io, accept_loop(acceptor, result.endpoint, result.tls), asio::detached);
       return result;
     }
     log::error("cannot listen on " + endpoint.key() + ": " + result.bound.error);
@@ -107,6 +114,15 @@ struct DataPlane::Impl {
       if (acceptor.socket) acceptor.socket->close(ec);
     }
     acceptors = std::move(next);
+    for (auto& [key, acceptor] : acceptors) {
+      if (acceptor.endpoint->protocol != "HTTPS") continue;
+      try {
+        *acceptor.tls = std::make_shared<TlsContexts>(*snapshot, acceptor.endpoint->listener_arns);
+      } catch (const std::exception& e) {
+        log::error("HTTPS endpoint " + key + " has no usable certificate: " + e.what());
+        acceptor.tls->reset();
+      }
+    }
     std::vector<BoundEndpoint> bound;
     for (const auto& [key, acceptor] : acceptors) bound.push_back(acceptor.bound);
     std::lock_guard lock(endpoints_mutex);

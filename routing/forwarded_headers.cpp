@@ -102,7 +102,7 @@ Sorted sort_headers(const HeaderList& headers, const ConnectionInfo& connection,
       out.rest.push_back(header);
       continue;
     }
-    if (is_managed(name) || is_hop_by_hop(name) || is_one_of(name, {"X-Forwarded-Proto", "X-Forwarded-Port"})) continue;
+    if (is_managed(name) || is_hop_by_hop(name)) continue;  // managed ones are re-written below
     if (ascii_iequals(name, "Expect") && ascii_iequals(trim(header.value), "100-continue")) {
       out.expect_continue = true;  // the load balancer answers 100 Continue itself (§4.3)
       continue;

@@ -3,7 +3,9 @@
 // redirect, ALB error page) or relays the request to a chosen target and streams the response back.
 // Bodies are streamed both ways through a small buffer (Beast's relay pattern), never fully buffered.
 
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <chrono>
 #include <ctime>
@@ -16,6 +18,7 @@
 #include "routing/request_view.hpp"
 #include "routing/rule_matcher.hpp"
 #include "routing/target_choice.hpp"
+#include "routing/tls_contexts.hpp"
 
 namespace albatross::routing {
 namespace {
@@ -27,6 +30,7 @@ constexpr std::size_t kMaxRequestHeaderBytes = 64 * 1024;
 constexpr std::size_t kMaxResponseHeaderBytes = 32 * 1024;
 constexpr std::chrono::seconds kTargetConnectTimeout{10};
 constexpr std::size_t kRelayBufferBytes = 16 * 1024;
+constexpr std::chrono::seconds kTlsHandshakeTimeout{10};
 
 struct RequestContext {
   const Snapshot* snapshot = nullptr;
@@ -255,27 +259,23 @@ asio::awaitable<ForwardOutcome> relay(Stream& client, beast::flat_buffer& client
   co_return ForwardOutcome{false, error_reply(LocalReplyReason::TargetConnectError)};
 }
 
-}  // namespace
-
-asio::awaitable<void> serve_http_connection(SharedState& shared, Worker& worker, tcp::socket socket,
-                                            std::shared_ptr<const Endpoint> endpoint) {
-  boost::system::error_code ec;
-  const auto peer = socket.remote_endpoint(ec);
-  beast::tcp_stream stream(std::move(socket));
+template <class Stream>
+asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream& stream, tcp::endpoint peer,
+                                     std::shared_ptr<const Endpoint> endpoint) {
   beast::flat_buffer buffer;
   static thread_local std::mt19937_64 random{std::random_device{}()};
   for (;;) {
     const SnapshotPtr snapshot = shared.snapshots.get();
     RequestContext ctx;
     ctx.snapshot = snapshot.get();
-    ctx.client_address = ec ? std::string() : peer.address().to_string();
-    ctx.client_port = ec ? 0 : peer.port();
+    ctx.client_address = peer.address().to_string();
+    ctx.client_port = peer.port();
     ctx.listener = choose_listener(*snapshot, *endpoint, {});
     if (ctx.listener) ctx.load_balancer = &snapshot->load_balancers.at(ctx.listener->load_balancer_arn);
     http::request_parser<http::buffer_body> parser;
     parser.header_limit(kMaxRequestHeaderBytes);
     parser.body_limit(boost::none);
-    stream.expires_after(idle_timeout(ctx));
+    beast::get_lowest_layer(stream).expires_after(idle_timeout(ctx));
     auto [read_ec, bytes] = co_await http::async_read_header(stream, buffer, parser, kNoThrow);
     if (read_ec) {
       if (read_ec == http::error::end_of_stream || read_ec == asio::error::eof || bytes == 0) co_return;
@@ -283,7 +283,7 @@ asio::awaitable<void> serve_http_connection(SharedState& shared, Worker& worker,
       co_await write_local(stream, error_reply(reason), 11, false);
       co_return;
     }
-    stream.expires_never();
+    beast::get_lowest_layer(stream).expires_never();
     auto& request = parser.get();
     const RequestTarget target = split_request_target(request.target());
     const std::string host =
@@ -338,6 +338,26 @@ asio::awaitable<void> serve_http_connection(SharedState& shared, Worker& worker,
     }
     if (!outcome.keep_client) co_return;
   }
+}
+
+}  // namespace
+
+asio::awaitable<void> serve_http_connection(SharedState& shared, Worker& worker, tcp::socket socket,
+                                            std::shared_ptr<const Endpoint> endpoint, std::shared_ptr<TlsContexts> tls) {
+  boost::system::error_code ec;
+  const auto peer = socket.remote_endpoint(ec);
+  if (ec) co_return;
+  if (!tls) {
+    beast::tcp_stream stream(std::move(socket));
+    co_await serve_requests(shared, worker, stream, peer, endpoint);
+    co_return;
+  }
+  beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), tls->default_context());
+  beast::get_lowest_layer(stream).expires_after(kTlsHandshakeTimeout);
+  auto [handshake_ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kNoThrow);
+  if (handshake_ec) co_return;
+  co_await serve_requests(shared, worker, stream, peer, endpoint);
+  co_await stream.async_shutdown(asio::as_tuple(asio::use_awaitable));  // best effort close_notify
 }
 
 }  // namespace albatross::routing

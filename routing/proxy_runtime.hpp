@@ -39,8 +39,10 @@ struct Worker {
   std::map<std::string, int> outstanding;           // target key -> requests in flight on this worker
 };
 
-// Serves one client connection accepted on `endpoint` (HTTP or, with a TLS context, HTTPS).
+class TlsContexts;
+
+// Serves one client connection accepted on `endpoint`: HTTP, or HTTPS when `tls` is given.
 asio::awaitable<void> serve_http_connection(SharedState& shared, Worker& worker, tcp::socket socket,
-                                            std::shared_ptr<const Endpoint> endpoint);
+                                            std::shared_ptr<const Endpoint> endpoint, std::shared_ptr<TlsContexts> tls);
 
 }  // namespace albatross::routing

@@ -78,6 +78,8 @@ struct Listener {
   int port = 0;
   std::vector<Rule> rules;  // ascending priority, default rule last
   std::string ssl_policy;
+  std::vector<std::string> ssl_protocols;  // the policy's "TLSv1.2", "TLSv1.3", ...
+  std::vector<std::string> ssl_ciphers;    // the policy's OpenSSL cipher names, preference order
   std::optional<Certificate> default_certificate;
   std::vector<Certificate> sni_certificates;
   std::map<std::string, std::string> attributes;  // listener attributes, defaults filled

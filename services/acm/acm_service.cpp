@@ -20,9 +20,7 @@ void AcmService::schedule_validation(const std::string& account_id, const std::s
                                      const std::string& arn, double due_at) {
   const double wait = std::max(0.0, due_at - Clock::now());
   deps_.scheduler.after(std::chrono::milliseconds(static_cast<long long>(wait * 1000)),
-                        [this, account_id, region, arn] {
-                          deps_.db.in_transaction([&] { complete_validation(account_id, region, arn); });
-                        });
+                        [this, account_id, region, arn] { complete_validation(account_id, region, arn); });
 }
 
 CertificateRecord AcmService::require_certificate(const RequestContext& ctx, const nlohmann::json& in) {

@@ -22,6 +22,7 @@ class Database;
 namespace albatross::acm {
 
 class LocalCa;
+struct IssuedMaterial;
 
 struct AcmDependencies {
   storage::Database& db;
@@ -70,7 +71,11 @@ class AcmService {
   CertificateRecord require_certificate(const RequestContext& ctx, const nlohmann::json& in);
   void schedule_validation(const std::string& account_id, const std::string& region, const std::string& arn,
                            double due_at);
+  // Validation completes in two steps so the control thread never waits for key generation: the key and
+  // certificate are made on the scheduler's thread pool, then stored on the control thread.
   void complete_validation(const std::string& account_id, const std::string& region, const std::string& arn);
+  void store_validated(const std::string& account_id, const std::string& region, const std::string& arn,
+                       const IssuedMaterial& material);
   void issue_into(CertificateRecord& record, double now);
 
   AcmDependencies deps_;

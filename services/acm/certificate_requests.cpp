@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <memory>
 
 #include "emulator/clock.hpp"
+#include "emulator/scheduler.hpp"
+#include "storage/database.hpp"
 #include "services/acm/acm_service.hpp"
 #include "services/acm/certificate_tags.hpp"
 #include "services/acm/domain_names.hpp"
@@ -144,32 +147,35 @@ json AcmService::request_certificate(RequestContext& ctx, const json& in) {
   return {{"CertificateArn", record.arn}};
 }
 
-void AcmService::complete_validation(const std::string& account_id, const std::string& region,
-                                     const std::string& arn) {
-  auto record = store_.find(account_id, region, arn);
-  if (!record || !record->validation_due_at) return;  // deleted, reset or already done
-  if (record->document.value("Status", "") == "PENDING_VALIDATION") {
-    for (auto& option : record->document["DomainValidationOptions"]) option["ValidationStatus"] = "SUCCESS";
-    issue_into(*record, round_millis(Clock::now()));
-  }
-  record->validation_due_at.reset();
-  store_.save(*record);
-}
+// A signed certificate, its key and the facts DescribeCertificate shows, made off the control thread.
+struct IssuedMaterial {
+  IssuedCertificate issued;
+  CertificateFacts facts;
+  double issued_at = 0;
+};
 
-void AcmService::issue_into(CertificateRecord& record, double now) {
-  json& doc = record.document;
+namespace {
+
+IssuedMaterial sign(const LocalCa& ca, const json& doc, double now) {
   const auto algorithm = key_algorithm_from_describe(doc.at("KeyAlgorithm").get<std::string>());
   const auto names = doc.at("SubjectAlternativeNames").get<std::vector<std::string>>();
   const auto not_before = std::chrono::system_clock::time_point(
       std::chrono::milliseconds(static_cast<long long>(now * 1000)));
-  const IssuedCertificate issued = deps_.ca().issue(names, algorithm.value_or(KeyAlgorithm::Rsa2048), not_before,
-                                                    kValidityDays);
-  const CertificateFacts facts = inspect_certificate(issued.certificate_pem);
-  record.certificate_pem = issued.certificate_pem;
-  record.chain_pem = issued.chain_pem;
-  record.private_key_pem = issued.private_key_pem;
+  IssuedMaterial material;
+  material.issued = ca.issue(names, algorithm.value_or(KeyAlgorithm::Rsa2048), not_before, kValidityDays);
+  material.facts = inspect_certificate(material.issued.certificate_pem);
+  material.issued_at = now;
+  return material;
+}
+
+void apply(CertificateRecord& record, const IssuedMaterial& material) {
+  json& doc = record.document;
+  const CertificateFacts& facts = material.facts;
+  record.certificate_pem = material.issued.certificate_pem;
+  record.chain_pem = material.issued.chain_pem;
+  record.private_key_pem = material.issued.private_key_pem;
   doc["Serial"] = facts.serial;
-  doc["IssuedAt"] = now;
+  doc["IssuedAt"] = material.issued_at;
   doc["NotBefore"] = facts.not_before;
   doc["NotAfter"] = facts.not_after;
   doc["SignatureAlgorithm"] = facts.signature_algorithm;
@@ -179,6 +185,37 @@ void AcmService::issue_into(CertificateRecord& record, double now) {
   doc["ExtendedKeyUsages"] = json::array();
   for (const auto& usage : facts.extended_key_usages)
     doc["ExtendedKeyUsages"].push_back({{"Name", usage.name}, {"OID", usage.oid}});
+}
+
+}  // namespace
+
+void AcmService::complete_validation(const std::string& account_id, const std::string& region,
+                                     const std::string& arn) {
+  const auto record = store_.find(account_id, region, arn);
+  if (!record || !record->validation_due_at) return;  // deleted, reset or already done
+  auto material = std::make_shared<IssuedMaterial>();
+  const json doc = record->document;
+  const double now = round_millis(Clock::now());
+  deps_.scheduler.offload([this, material, doc, now] { *material = sign(deps_.ca(), doc, now); },
+                          [this, account_id, region, arn, material] {
+                            deps_.db.in_transaction([&] { store_validated(account_id, region, arn, *material); });
+                          });
+}
+
+void AcmService::store_validated(const std::string& account_id, const std::string& region, const std::string& arn,
+                                 const IssuedMaterial& material) {
+  auto record = store_.find(account_id, region, arn);
+  if (!record || !record->validation_due_at) return;
+  if (record->document.value("Status", "") == "PENDING_VALIDATION") {
+    for (auto& option : record->document["DomainValidationOptions"]) option["ValidationStatus"] = "SUCCESS";
+    apply(*record, material);
+  }
+  record->validation_due_at.reset();
+  store_.save(*record);
+}
+
+void AcmService::issue_into(CertificateRecord& record, double now) {
+  apply(record, sign(deps_.ca(), record.document, now));
 }
 
 json AcmService::renew_certificate(RequestContext& ctx, const json& in) {

@@ -40,6 +40,35 @@ std::string load_balancer_of(const Resource& listener) {
   return listener.document.value("LoadBalancerArn", listener.parent);
 }
 
+// Rules other than the default one exist only on Application Load Balancer listeners.
+std::string rule_protocol(const Resource& listener) {
+  const std::string protocol = listener.document.value("Protocol", "");
+  if (protocol != "HTTP" && protocol != "HTTPS")
+    throw AwsError{
+        "UnsupportedProtocolException",
+        "Listener rules are supported only on listeners with protocol HTTP or HTTPS, not '" + protocol + "'"};
+  return protocol;
+}
+
+void check_priority_free(storage::ResourceStore& store, const storage::Scope& scope, const std::string& listener_arn,
+                         long long priority) {
+  for (const auto& rule : store.children(scope, kRule, listener_arn))
+    if (!is_default(rule) && priority_of(rule) == priority)
+      throw AwsError{"PriorityInUseException", "Priority '" + std::to_string(priority) + "' is currently in use"};
+}
+
+// Room for one more rule on the load balancer, all its listeners counted.
+void check_rule_quota(storage::ResourceStore& store, const storage::Scope& scope,
+                      const std::string& load_balancer_arn) {
+  std::size_t rules = 0;
+  for (const auto& listener : store.children(scope, kListener, load_balancer_arn))
+    for (const auto& rule : store.children(scope, kRule, listener.id)) rules += is_default(rule) ? 0 : 1;
+  if (rules >= kMaxRulesPerLoadBalancer)
+    throw AwsError{"TooManyRulesException",
+                   "The load balancer '" + load_balancer_arn +
+                       "' already has the maximum number of rules (100, default rules excluded)"};
+}
+
 void reject_transforms(const Json& in) {
   if (in.contains("Transforms") && in["Transforms"].is_array() && !in["Transforms"].empty())
     throw AwsError{"ValidationError", "Albatross does not support rule transforms"};
@@ -71,27 +100,15 @@ Json one_rule(const Json& document) { return {{"Rules", Json::array({document})}
 Json Elbv2Service::create_rule(RequestContext& ctx, const Json& in) {
   const auto scope = scope_of(ctx);
   const Resource listener = require_listener(scope, in.at("ListenerArn").get<std::string>());
-  const std::string protocol = listener.document.value("Protocol", "");
-  if (protocol != "HTTP" && protocol != "HTTPS")
-    throw AwsError{
-        "UnsupportedProtocolException",
-        "Listener rules are supported only on listeners with protocol HTTP or HTTPS, not '" + protocol + "'"};
+  const std::string protocol = rule_protocol(listener);
   reject_transforms(in);
   const long long priority = in.at("Priority").get<long long>();
-  for (const auto& rule : store().children(scope, kRule, listener.id))
-    if (!is_default(rule) && priority_of(rule) == priority)
-      throw AwsError{"PriorityInUseException", "Priority '" + std::to_string(priority) + "' is currently in use"};
+  check_priority_free(store(), scope, listener.id, priority);
   Json conditions = normalize_conditions(in.at("Conditions"));
   const std::string load_balancer_arn = load_balancer_of(listener);
   Json actions = normalize_actions(scope, in.at("Actions"), protocol, load_balancer_arn);
   reject_redirect_loops(actions, protocol, listener.document.value("Port", 0));
-  std::size_t rules = 0;
-  for (const auto& other : store().children(scope, kListener, load_balancer_arn))
-    for (const auto& rule : store().children(scope, kRule, other.id)) rules += is_default(rule) ? 0 : 1;
-  if (rules >= kMaxRulesPerLoadBalancer)
-    throw AwsError{"TooManyRulesException",
-                   "The load balancer '" + load_balancer_arn +
-                       "' already has the maximum number of rules (100, default rules excluded)"};
+  check_rule_quota(store(), scope, load_balancer_arn);
   check_tags(in);
   const std::string arn = rule_arn(listener.id, ids::random_hex(16));
   Json document{{"RuleArn", arn},

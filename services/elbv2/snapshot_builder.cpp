@@ -9,6 +9,7 @@
 #include "services/elbv2/action_rules.hpp"
 #include "services/elbv2/elbv2_attributes.hpp"
 #include "services/elbv2/elbv2_service.hpp"
+#include "services/elbv2/ssl_policies.hpp"
 #include "storage/resource_store.hpp"
 
 namespace albatross::elbv2 {
@@ -129,6 +130,10 @@ routing::Listener listener_of(const storage::ResourceStore& store, const acm::Ac
   listener.protocol = doc.value("Protocol", "HTTP");
   listener.port = doc.value("Port", 0);
   listener.ssl_policy = doc.value("SslPolicy", "");
+  if (const auto* policy = find_ssl_policy(listener.ssl_policy)) {
+    listener.ssl_protocols = policy->protocols;
+    listener.ssl_ciphers = policy->ciphers;
+  }
   for (const auto& certificate : doc.value("Certificates", Json::array()))
     listener.default_certificate = certificate_of(acm, scope, certificate.value("CertificateArn", ""));
   for (const auto& arn : doc.value("_SniCertificates", Json::array()))
