@@ -57,6 +57,10 @@ struct DataPlane::Impl {
         if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
         continue;
       }
+      if (endpoint->protocol == "TCP") {
+        asio::co_spawn(worker.io, serve_tcp_connection(shared, worker, std::move(socket), endpoint), asio::detached);
+        continue;
+      }
       const bool secure = endpoint->protocol == "HTTPS";
       if (secure && !*tls) continue;  // no usable certificate: refuse the connection
       asio::co_spawn(worker.io, serve_http_connection(shared, worker, std::move(socket), endpoint, secure ? *tls : nullptr),

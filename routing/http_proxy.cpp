@@ -19,6 +19,7 @@
 #include "routing/rule_matcher.hpp"
 #include "routing/target_choice.hpp"
 #include "routing/tls_contexts.hpp"
+#include "routing/tunnel.hpp"
 
 namespace albatross::routing {
 namespace {
@@ -220,7 +221,8 @@ asio::awaitable<ForwardOutcome> relay(Stream& client, beast::flat_buffer& client
     }
     beast::tcp_stream upstream(std::move(*socket));
     upstream.expires_after(idle_timeout(ctx));
-    request.keep_alive(true);
+    const bool upgrade = request.count(http::field::upgrade) > 0;
+    if (!upgrade) request.keep_alive(true);
     http::request_serializer<http::buffer_body> request_serializer{request};
     request.body().data = nullptr;
     request.body().more = has_body;
@@ -244,6 +246,16 @@ asio::awaitable<ForwardOutcome> relay(Stream& client, beast::flat_buffer& client
       co_return ForwardOutcome{false, error_reply(read_ec == http::error::end_of_stream || read_ec == asio::error::eof || read_ec == asio::error::connection_reset ? LocalReplyReason::TargetReset : LocalReplyReason::TargetMalformedResponse)};
     }
     auto& response = response_parser.get();
+    if (upgrade && response.result() == http::status::switching_protocols) {
+      // A WebSocket (or other) upgrade: the target owns the connection now; rules no longer apply.
+      http::response<http::empty_body> switching{response.base()};
+      auto [switch_ec, switch_bytes] = co_await http::async_write(client, switching, kNoThrow);
+      if (switch_ec) co_return ForwardOutcome{false, std::nullopt};
+      upstream.expires_never();
+      beast::get_lowest_layer(client).expires_never();
+      co_await tunnel(client, &client_buffer, upstream, &upstream_buffer);
+      co_return ForwardOutcome{false, std::nullopt};
+    }
     const bool upstream_keep_alive = response.keep_alive();
     response.keep_alive(client_keep_alive);
     http::response_serializer<http::buffer_body> response_serializer{response};
@@ -309,7 +321,11 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
       if (!co_await write_local(stream, reply, version, keep_alive)) co_return;
       continue;
     }
-    const auto choice = choose_target(*snapshot, action, *shared.health.view(), worker.cursors, worker.outstanding, random());
+    TargetChoice choice;
+    {
+      std::lock_guard lock(shared.cursor_mutex);
+      choice = choose_target(*snapshot, action, *shared.health.view(), shared.cursors, worker.outstanding, random());
+    }
     if (!choice.target) {
       if (!co_await discard_body(stream, buffer, parser)) co_return;
       if (!co_await write_local(stream, error_reply(choice.reason), version, keep_alive)) co_return;

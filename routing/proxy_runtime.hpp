@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +29,9 @@ struct SharedState {
   HealthRegistry health;
   double time_scale = 1.0;
   std::atomic<bool> stopping{false};
+  // Round-robin positions per target group, shared so consecutive requests rotate whatever worker serves them.
+  std::mutex cursor_mutex;
+  std::map<std::string, std::size_t> cursors;
 };
 
 // One data-plane thread: its io_context, its pool of idle upstream connections, its round-robin cursors.
@@ -35,7 +39,6 @@ struct SharedState {
 struct Worker {
   asio::io_context io{1};
   UpstreamPool pool;
-  std::map<std::string, std::size_t> cursors;      // target group ARN -> round-robin position
   std::map<std::string, int> outstanding;           // target key -> requests in flight on this worker
 };
 
@@ -44,5 +47,8 @@ class TlsContexts;
 // Serves one client connection accepted on `endpoint`: HTTP, or HTTPS when `tls` is given.
 asio::awaitable<void> serve_http_connection(SharedState& shared, Worker& worker, tcp::socket socket,
                                             std::shared_ptr<const Endpoint> endpoint, std::shared_ptr<TlsContexts> tls);
+// Serves one connection of a network load balancer's TCP listener.
+asio::awaitable<void> serve_tcp_connection(SharedState& shared, Worker& worker, tcp::socket socket,
+                                           std::shared_ptr<const Endpoint> endpoint);
 
 }  // namespace albatross::routing

@@ -14,7 +14,7 @@ struct Ipv4Cidr {
   int prefix = 0;             // 0..32
 
   std::uint32_t first() const { return network; }
-  std::uint32_t last() const { return prefix == 0 ? 0xffffffffu : network | (0xffffffffu >> prefix); }
+  std::uint32_t last() const { return network | static_cast<std::uint32_t>(0xffffffffull >> prefix); }
   std::uint64_t size() const { return std::uint64_t{1} << (32 - prefix); }
   std::string text() const;
 };

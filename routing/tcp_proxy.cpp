@@ -1,0 +1,39 @@
+// Network load balancers' TCP listeners: each connection goes to a target chosen by the listener's forward
+// action (healthy targets, round robin) and bytes are copied both ways.
+
+#include "routing/proxy_runtime.hpp"
+#include "routing/rule_matcher.hpp"
+#include "routing/target_choice.hpp"
+#include "routing/tunnel.hpp"
+
+namespace albatross::routing {
+
+asio::awaitable<void> serve_tcp_connection(SharedState& shared, Worker& worker, tcp::socket socket,
+                                           std::shared_ptr<const Endpoint> endpoint) {
+  const SnapshotPtr snapshot = shared.snapshots.get();
+  const Listener* listener = nullptr;
+  for (const auto& candidate : snapshot->listeners)
+    if (!endpoint->listener_arns.empty() && candidate.arn == endpoint->listener_arns.front()) listener = &candidate;
+  if (!listener || listener->rules.empty()) co_return;
+  const Action& action = listener->rules.back().action;  // NLB listeners have only their default action
+  if (action.type != ActionType::Forward) co_return;
+  TargetChoice choice;
+  {
+    std::lock_guard lock(shared.cursor_mutex);
+    choice = choose_target(*snapshot, action, *shared.health.view(), shared.cursors, worker.outstanding,
+                           static_cast<std::uint64_t>(std::rand()));
+  }
+  if (!choice.target) co_return;  // an NLB resets connections it cannot place
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(choice.target->id, ec);
+  if (ec) co_return;
+  tcp::socket upstream(socket.get_executor());
+  auto [connect_ec] = co_await upstream.async_connect(
+      tcp::endpoint(address, static_cast<unsigned short>(choice.target->port)), kNoThrow);
+  if (connect_ec) co_return;
+  co_await tunnel(socket, static_cast<beast::flat_buffer*>(nullptr), upstream, static_cast<beast::flat_buffer*>(nullptr));
+  socket.close(ec);
+  upstream.close(ec);
+}
+
+}  // namespace albatross::routing
