@@ -52,6 +52,13 @@ HttpResponse AdminApi::handle(HttpRequest& request) {
     response.set_header("Content-Type", "application/x-pem-file");
     return response;
   }
+  if (path == "/_albatross/metrics") {
+    if (request.method != "GET" && request.method != "HEAD") return method_not_allowed("GET");
+    HttpResponse response;
+    response.body = hooks_.metrics();
+    response.set_header("Content-Type", "text/plain; version=0.0.4");
+    return response;
+  }
   if (path == "/_albatross/load-balancers") {
     if (request.method != "GET" && request.method != "HEAD") return method_not_allowed("GET");
     return json_response(200, hooks_.load_balancers());

@@ -16,6 +16,7 @@ struct AdminHooks {
   std::function<void()> reset;                    // wipes all state
   std::function<std::string()> ca_certificate;    // PEM of the local CA
   std::function<nlohmann::json()> load_balancers;  // where the listeners listen
+  std::function<std::string()> metrics;            // Prometheus text
 };
 
 class AdminApi {

@@ -134,7 +134,8 @@ int App::run() {
   app.publish_routing();
   app.admin.emplace(app.gateway, AdminHooks{[&app] { app.reset(); },
                                             [&app] { return app.ca.get().certificate_pem(); },
-                                            [&app] { return describe_endpoints(*app.data_plane); }});
+                                            [&app] { return describe_endpoints(*app.data_plane); },
+                                            [&app] { return app.data_plane->metrics_text(); }});
   app.gateway.add_path_handler("/_albatross/", [&app](HttpRequest& request) { return app.admin->handle(request); });
 
   app.server.emplace(

@@ -174,6 +174,10 @@ std::optional<TargetHealthView> DataPlane::target_health(const std::string& targ
   return found->second;
 }
 
+std::string DataPlane::metrics_text() const {
+  return impl_->shared.metrics.prometheus(*impl_->shared.snapshots.get(), *impl_->shared.health.view());
+}
+
 std::vector<BoundEndpoint> DataPlane::endpoints() const {
   std::lock_guard lock(impl_->endpoints_mutex);
   return impl_->bound_endpoints;

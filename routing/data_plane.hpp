@@ -43,6 +43,8 @@ class DataPlane {
   std::optional<TargetHealthView> target_health(const std::string& target_group_arn, const std::string& target_id,
                                                 int port) const;
   std::vector<BoundEndpoint> endpoints() const;
+  // GET /_albatross/metrics: CloudWatch-named counters in the Prometheus text format.
+  std::string metrics_text() const;
 
  private:
   struct Impl;

@@ -191,6 +191,8 @@ asio::awaitable<std::optional<tcp::socket>> connect_target(const std::string& ad
 struct ForwardOutcome {
   bool keep_client = false;
   std::optional<LocalReply> reply;  // when we must answer locally instead
+  int status = 0;                   // the target's status when it answered
+  double target_seconds = -1;
 };
 
 // Relays one request to `target` and its response back. On failure before any response byte reached the
@@ -211,6 +213,7 @@ asio::awaitable<ForwardOutcome> relay(Stream& client, beast::flat_buffer& client
     ~Done() { --worker.outstanding[key]; }
   } done{worker, key};
 
+  const auto started = Clock::now();
   for (int attempt = 0; attempt < 2; ++attempt) {
     std::optional<tcp::socket> socket = worker.pool.take(pool_key);
     const bool reused = socket.has_value();
@@ -246,6 +249,7 @@ asio::awaitable<ForwardOutcome> relay(Stream& client, beast::flat_buffer& client
       co_return ForwardOutcome{false, error_reply(read_ec == http::error::end_of_stream || read_ec == asio::error::eof || read_ec == asio::error::connection_reset ? LocalReplyReason::TargetReset : LocalReplyReason::TargetMalformedResponse)};
     }
     auto& response = response_parser.get();
+    const double target_seconds = std::chrono::duration<double>(Clock::now() - started).count();
     if (upgrade && response.result() == http::status::switching_protocols) {
       // A WebSocket (or other) upgrade: the target owns the connection now; rules no longer apply.
       http::response<http::empty_body> switching{response.base()};
@@ -254,19 +258,20 @@ asio::awaitable<ForwardOutcome> relay(Stream& client, beast::flat_buffer& client
       upstream.expires_never();
       beast::get_lowest_layer(client).expires_never();
       co_await tunnel(client, &client_buffer, upstream, &upstream_buffer);
-      co_return ForwardOutcome{false, std::nullopt};
+      co_return ForwardOutcome{false, std::nullopt, 101, target_seconds};
     }
     const bool upstream_keep_alive = response.keep_alive();
     response.keep_alive(client_keep_alive);
     http::response_serializer<http::buffer_body> response_serializer{response};
     response.body().data = nullptr;
     response.body().more = !response_parser.is_done();
+    const int status = response.result_int();
     auto [write_ec, written] = co_await http::async_write_header(client, response_serializer, kNoThrow);
-    if (write_ec) co_return ForwardOutcome{false, std::nullopt};
+    if (write_ec) co_return ForwardOutcome{false, std::nullopt, status, target_seconds};
     if (auto ec = co_await pump_body(upstream, upstream_buffer, response_parser, client, response_serializer); ec)
-      co_return ForwardOutcome{false, std::nullopt};
+      co_return ForwardOutcome{false, std::nullopt, status, target_seconds};
     if (upstream_keep_alive && upstream_buffer.size() == 0) worker.pool.give_back(pool_key, upstream.release_socket());
-    co_return ForwardOutcome{client_keep_alive, std::nullopt};
+    co_return ForwardOutcome{client_keep_alive, std::nullopt, status, target_seconds};
   }
   co_return ForwardOutcome{false, error_reply(LocalReplyReason::TargetConnectError)};
 }
@@ -305,8 +310,12 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
     ctx.load_balancer = &snapshot->load_balancers.at(ctx.listener->load_balancer_arn);
     const bool keep_alive = request.keep_alive();
     const unsigned version = request.version();
+    auto count = [&](int status, bool local, const std::string& group = {}, double seconds = -1) {
+      shared.metrics.record({ctx.load_balancer->arn, group, status, local, seconds});
+    };
     if (request.method() == http::verb::trace) {
       if (!co_await discard_body(stream, buffer, parser)) co_return;
+      count(405, true);
       if (!co_await write_local(stream, error_reply(LocalReplyReason::MethodNotAllowed), version, keep_alive)) co_return;
       continue;
     }
@@ -318,6 +327,7 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
       const LocalReply reply =
           action.type == ActionType::Redirect ? redirect_reply(render_redirect(action, view)) : fixed_response_reply(action);
       if (!co_await discard_body(stream, buffer, parser)) co_return;
+      count(reply.status, true);
       if (!co_await write_local(stream, reply, version, keep_alive)) co_return;
       continue;
     }
@@ -328,6 +338,7 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
     }
     if (!choice.target) {
       if (!co_await discard_body(stream, buffer, parser)) co_return;
+      count(status_for(choice.reason), true, choice.group ? choice.group->arn : std::string());
       if (!co_await write_local(stream, error_reply(choice.reason), version, keep_alive)) co_return;
       continue;
     }
@@ -337,6 +348,7 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
         rewrite_request_headers(view.headers, forwarding, forwarding_options(ctx.load_balancer->attributes));
     if (forwarded.too_many_forwarded_for) {
       if (!co_await discard_body(stream, buffer, parser)) co_return;
+      count(463, true, choice.group->arn);
       if (!co_await write_local(stream, error_reply(LocalReplyReason::TooManyForwardedFor), version, keep_alive)) co_return;
       continue;
     }
@@ -349,9 +361,11 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
                             declared_length ? std::optional<std::uint64_t>(*declared_length) : std::nullopt);
     const auto outcome = co_await relay(stream, buffer, parser, worker, ctx, *choice.target, choice.key);
     if (outcome.reply) {
+      count(outcome.reply->status, true, choice.group->arn);
       co_await write_local(stream, *outcome.reply, version, false);
       co_return;
     }
+    if (outcome.status) count(outcome.status, false, choice.group->arn, outcome.target_seconds);
     if (!outcome.keep_client) co_return;
   }
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "routing/endpoint_plan.hpp"
+#include "routing/metrics.hpp"
 #include "routing/health_registry.hpp"
 #include "routing/snapshot_holder.hpp"
 #include "routing/upstream_pool.hpp"
@@ -32,6 +33,7 @@ struct SharedState {
   // Round-robin positions per target group, shared so consecutive requests rotate whatever worker serves them.
   std::mutex cursor_mutex;
   std::map<std::string, std::size_t> cursors;
+  Metrics metrics;
 };
 
 // One data-plane thread: its io_context, its pool of idle upstream connections, its round-robin cursors.

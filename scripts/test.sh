@@ -5,6 +5,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 scripts/install-deps.sh test
+# Clones in other directories share the compiler cache.
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
 scripts/start-docker.sh || echo "warning: no Docker daemon; tests that need one will fail or skip" >&2
 
 echo "== build"

@@ -11,9 +11,15 @@ namespace albatross::ec2::handlers {
 namespace {
 
 const FilterFields kZoneFilters = {
-    {"group-name", "GroupName"},    {"message", "Messages.Message"},       {"opt-in-status", "OptInStatus"},
-    {"region-name", "RegionName"},  {"state", "State"},                    {"zone-id", "ZoneId"},
-    {"zone-name", "ZoneName"},      {"zone-type", "ZoneType"},             {"network-border-group", "NetworkBorderGroup"},
+    {"group-name", "GroupName"},
+    {"message", "Messages.Message"},
+    {"opt-in-status", "OptInStatus"},
+    {"region-name", "RegionName"},
+    {"state", "State"},
+    {"zone-id", "ZoneId"},
+    {"zone-name", "ZoneName"},
+    {"zone-type", "ZoneType"},
+    {"network-border-group", "NetworkBorderGroup"},
 };
 
 const FilterFields kRegionFilters = {
@@ -79,12 +85,9 @@ Json describe_account_attributes(Network& net, const Json& in) {
   const auto wanted = string_set(in.value("AttributeNames", Json()));
   const auto vpc = net.default_vpc();
   const std::pair<const char*, std::string> attributes[] = {
-      {"supported-platforms", "VPC"},
-      {"default-vpc", vpc ? vpc->id : "none"},
-      {"max-instances", "20"},
-      {"vpc-max-security-groups-per-interface", "5"},
-      {"max-elastic-ips", "5"},
-      {"vpc-max-elastic-ips", "5"},
+      {"supported-platforms", "VPC"}, {"default-vpc", vpc ? vpc->id : "none"},
+      {"max-instances", "20"},        {"vpc-max-security-groups-per-interface", "5"},
+      {"max-elastic-ips", "5"},       {"vpc-max-elastic-ips", "5"},
   };
   Json out = Json::array();
   for (const auto& [name, value] : attributes) {

@@ -103,15 +103,29 @@ bool contains(const Ipv4Cidr& outer, const Ipv4Cidr& inner) {
 
 bool overlaps(const Ipv4Cidr& a, const Ipv4Cidr& b) { return a.first() <= b.last() && b.first() <= a.last(); }
 
-bool valid_ipv6_cidr(std::string_view text) {
+std::optional<Ipv6Cidr> parse_ipv6_cidr(std::string_view text) {
   const auto slash = text.find('/');
-  if (slash == std::string_view::npos) return false;
+  if (slash == std::string_view::npos) return std::nullopt;
   const auto address = parse_ipv6(text.substr(0, slash));
   const auto prefix = decimal(text.substr(slash + 1), 3);
-  if (!address || !prefix || *prefix > 128) return false;
+  if (!address || !prefix || *prefix > 128) return std::nullopt;
   for (unsigned bit = *prefix; bit < 128; ++bit)
-    if ((*address)[bit / 8] & (0x80 >> (bit % 8))) return false;
+    if ((*address)[bit / 8] & (0x80 >> (bit % 8))) return std::nullopt;
+  return Ipv6Cidr{*address, static_cast<int>(*prefix)};
+}
+
+bool valid_ipv6_cidr(std::string_view text) { return parse_ipv6_cidr(text).has_value(); }
+
+bool contains(const Ipv6Cidr& outer, const Ipv6Cidr& inner) {
+  if (inner.prefix < outer.prefix) return false;
+  for (int bit = 0; bit < outer.prefix; ++bit) {
+    const std::uint8_t mask = static_cast<std::uint8_t>(0x80 >> (bit % 8));
+    if ((outer.network[bit / 8] & mask) != (inner.network[bit / 8] & mask)) return false;
+  }
   return true;
 }
+
+// Two aligned blocks overlap exactly when one contains the other.
+bool overlaps(const Ipv6Cidr& a, const Ipv6Cidr& b) { return contains(a, b) || contains(b, a); }
 
 }  // namespace albatross::ec2

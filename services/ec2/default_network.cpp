@@ -39,10 +39,8 @@ void Network::ensure_defaults() {
                               {"OwnerId", account()},
                               {"Attachments", json::array({{{"State", "available"}, {"VpcId", vpc.id}}})}}});
   for (auto table : children(kRouteTableType, vpc.id)) {
-    table.document["Routes"].push_back({{"DestinationCidrBlock", "0.0.0.0/0"},
-                                        {"GatewayId", igw_id},
-                                        {"Origin", "CreateRoute"},
-                                        {"State", "active"}});
+    table.document["Routes"].push_back(
+        {{"DestinationCidrBlock", "0.0.0.0/0"}, {"GatewayId", igw_id}, {"Origin", "CreateRoute"}, {"State", "active"}});
     save(std::move(table));
   }
 }
@@ -60,19 +58,20 @@ std::string Network::dhcp_options_id() const {
 
 storage::Resource Network::create_vpc(const std::string& cidr, bool is_default) {
   const std::string id = new_id("vpc");
-  json doc = {{"OwnerId", account()},
-              {"InstanceTenancy", "default"},
-              {"CidrBlockAssociationSet", json::array({{{"AssociationId", new_id("vpc-cidr-assoc")},
-                                                        {"CidrBlock", cidr},
-                                                        {"CidrBlockState", {{"State", "associated"}}}}})},
-              {"IsDefault", is_default},
-              {"BlockPublicAccessStates", {{"InternetGatewayBlockMode", "off"}}},
-              {"VpcId", id},
-              {"State", "available"},
-              {"CidrBlock", cidr},
-              {"DhcpOptionsId", dhcp_options_id()},
-              {"_attributes",
-               {{"EnableDnsSupport", true}, {"EnableDnsHostnames", is_default}, {"EnableNetworkAddressUsageMetrics", false}}}};
+  json doc = {
+      {"OwnerId", account()},
+      {"InstanceTenancy", "default"},
+      {"CidrBlockAssociationSet", json::array({{{"AssociationId", new_id("vpc-cidr-assoc")},
+                                                {"CidrBlock", cidr},
+                                                {"CidrBlockState", {{"State", "associated"}}}}})},
+      {"IsDefault", is_default},
+      {"BlockPublicAccessStates", {{"InternetGatewayBlockMode", "off"}}},
+      {"VpcId", id},
+      {"State", "available"},
+      {"CidrBlock", cidr},
+      {"DhcpOptionsId", dhcp_options_id()},
+      {"_attributes",
+       {{"EnableDnsSupport", true}, {"EnableDnsHostnames", is_default}, {"EnableNetworkAddressUsageMetrics", false}}}};
   auto vpc = save(storage::Resource{kind::kVpc, id, "", "", doc});
 
   const auto group = create_group(id, kDefaultGroupName, "default VPC security group");

@@ -3,11 +3,10 @@
 // subnets, security groups and their rules, internet gateways and route tables, availability zones, tags.
 // Handlers run on the control thread inside the gateway's transaction.
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "services/ec2/network.hpp"
 #include "services/service.hpp"

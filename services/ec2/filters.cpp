@@ -43,9 +43,12 @@ std::vector<std::string> tag_values(const json& document, std::string_view name)
   for (const auto& tag : *tags) {
     const std::string key = tag.value("Key", "");
     const std::string value = tag.value("Value", "");
-    if (name == "tag-key") out.push_back(key);
-    else if (name == "tag-value") out.push_back(value);
-    else if (key == name.substr(4)) out.push_back(value);
+    if (name == "tag-key")
+      out.push_back(key);
+    else if (name == "tag-value")
+      out.push_back(value);
+    else if (key == name.substr(4))
+      out.push_back(value);
   }
   return out;
 }
@@ -121,8 +124,10 @@ void check_filter_names(const std::vector<Filter>& filters, const FilterFields& 
 bool matches(const json& document, const std::vector<Filter>& filters, const FilterFields& fields) {
   for (const auto& filter : filters) {
     std::vector<std::string> values;
-    if (const auto field = fields.find(filter.name); field != fields.end()) values = values_at(document, field->second);
-    else if (is_tag_filter(filter.name)) values = tag_values(document, filter.name);
+    if (const auto field = fields.find(filter.name); field != fields.end())
+      values = values_at(document, field->second);
+    else if (is_tag_filter(filter.name))
+      values = tag_values(document, filter.name);
     if (!any_match(filter.values, values)) return false;
   }
   return true;

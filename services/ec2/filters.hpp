@@ -5,11 +5,10 @@
 // resource's own names, every taggable resource knows "tag:<key>", "tag-key" and "tag-value".
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace albatross::ec2 {
 

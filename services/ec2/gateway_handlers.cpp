@@ -32,9 +32,9 @@ Json describe_internet_gateways(Network& net, const Json& in) {
 Json create_internet_gateway(Network& net, const Json& in) {
   const Json tags = tags_from_specifications(in, "internet-gateway");
   const std::string id = new_id("igw");
-  const auto gateway = net.save(storage::Resource{
-      kind::kInternetGateway, id, "", "",
-      Json{{"InternetGatewayId", id}, {"OwnerId", net.account()}, {"Attachments", Json::array()}}});
+  const auto gateway = net.save(
+      storage::Resource{kind::kInternetGateway, id, "", "",
+                        Json{{"InternetGatewayId", id}, {"OwnerId", net.account()}, {"Attachments", Json::array()}}});
   tag_resource(net, id, tags);
   return {{"InternetGateway", net.render(gateway)}};
 }

@@ -5,11 +5,10 @@
 // table); members starting with '_' are private and never rendered.
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "services/ec2/resource_types.hpp"
 #include "services/ec2/security_group_rules.hpp"
@@ -44,7 +43,9 @@ class Network {
   std::optional<storage::Resource> find(const ResourceType& type, const std::string& id) const;
   // Throws the type's Malformed / NotFound error.
   storage::Resource require(const ResourceType& type, const std::string& id) const;
-  std::vector<storage::Resource> list(const ResourceType& type) const { return store_.list(scope_, std::string(type.kind)); }
+  std::vector<storage::Resource> list(const ResourceType& type) const {
+    return store_.list(scope_, std::string(type.kind));
+  }
   std::vector<storage::Resource> children(const ResourceType& type, const std::string& parent) const {
     return store_.children(scope_, std::string(type.kind), parent);
   }

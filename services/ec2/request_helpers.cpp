@@ -4,7 +4,6 @@
 #include <charconv>
 #include <set>
 
-
 namespace albatross::ec2 {
 namespace {
 
@@ -70,7 +69,8 @@ json tags_from_specifications(const json& in, std::string_view resource_type) {
   for (const auto& spec : *specs) {
     const std::string type = spec.value("ResourceType", std::string(resource_type));
     if (type != resource_type)
-      throw AwsError{"InvalidParameterValue", "'" + type + "' is not a valid taggable resource type for this operation."};
+      throw AwsError{"InvalidParameterValue",
+                     "'" + type + "' is not a valid taggable resource type for this operation."};
     for (const auto& tag : spec.value("Tags", json::array())) out.push_back(tag);
   }
   validate_tags(out);

@@ -2,11 +2,10 @@
 // Small pieces every Describe*/Create* handler shares: selecting resources by id list, pagination,
 // tags from TagSpecifications and tag validation.
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "services/ec2/network.hpp"
 
@@ -14,7 +13,8 @@ namespace albatross::ec2 {
 
 // The resources named in `ids` (a JSON array; absent or null = all of the type), in creation order. An id
 // of the wrong shape throws the type's Malformed error, an unknown one its NotFound error.
-std::vector<storage::Resource> select_resources(const Network& net, const ResourceType& type, const nlohmann::json& ids);
+std::vector<storage::Resource> select_resources(const Network& net, const ResourceType& type,
+                                                const nlohmann::json& ids);
 // {member: one page of `items`, NextToken when more remain}, by the request's MaxResults and NextToken.
 nlohmann::json paginate(nlohmann::json items, const nlohmann::json& in, const char* member);
 

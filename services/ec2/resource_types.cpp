@@ -5,22 +5,33 @@
 namespace albatross::ec2 {
 
 const ResourceType kVpcType{"vpc", kind::kVpc, "vpc", "InvalidVpcID.NotFound", "InvalidVpcID.Malformed", "vpc ID"};
-const ResourceType kSubnetType{"subnet", kind::kSubnet, "subnet", "InvalidSubnetID.NotFound",
-                               "InvalidSubnetID.Malformed", "subnet ID"};
-const ResourceType kSecurityGroupType{"sg", kind::kSecurityGroup, "security-group", "InvalidGroup.NotFound",
-                                      "InvalidGroupId.Malformed", "security group"};
-const ResourceType kSecurityGroupRuleType{"sgr", kind::kSecurityGroupRule, "security-group-rule",
+const ResourceType kSubnetType{
+    "subnet", kind::kSubnet, "subnet", "InvalidSubnetID.NotFound", "InvalidSubnetID.Malformed", "subnet ID"};
+const ResourceType kSecurityGroupType{"sg",
+                                      kind::kSecurityGroup,
+                                      "security-group",
+                                      "InvalidGroup.NotFound",
+                                      "InvalidGroupId.Malformed",
+                                      "security group"};
+const ResourceType kSecurityGroupRuleType{"sgr",
+                                          kind::kSecurityGroupRule,
+                                          "security-group-rule",
                                           "InvalidSecurityGroupRuleId.NotFound",
-                                          "InvalidSecurityGroupRuleId.Malformed", "security group rule ID"};
-const ResourceType kInternetGatewayType{"igw", kind::kInternetGateway, "internet-gateway",
-                                        "InvalidInternetGatewayID.NotFound", "InvalidInternetGatewayId.Malformed",
+                                          "InvalidSecurityGroupRuleId.Malformed",
+                                          "security group rule ID"};
+const ResourceType kInternetGatewayType{"igw",
+                                        kind::kInternetGateway,
+                                        "internet-gateway",
+                                        "InvalidInternetGatewayID.NotFound",
+                                        "InvalidInternetGatewayId.Malformed",
                                         "internetGateway ID"};
-const ResourceType kRouteTableType{"rtb", kind::kRouteTable, "route-table", "InvalidRouteTableID.NotFound",
-                                   "InvalidRouteTableId.Malformed", "routeTable ID"};
+const ResourceType kRouteTableType{
+    "rtb",          kind::kRouteTable, "route-table", "InvalidRouteTableID.NotFound", "InvalidRouteTableId.Malformed",
+    "routeTable ID"};
 
 namespace {
-const ResourceType* const kAll[] = {&kVpcType,           &kSubnetType,         &kSecurityGroupType,
-                                    &kSecurityGroupRuleType, &kInternetGatewayType, &kRouteTableType};
+const ResourceType* const kAll[] = {
+    &kVpcType, &kSubnetType, &kSecurityGroupType, &kSecurityGroupRuleType, &kInternetGatewayType, &kRouteTableType};
 }  // namespace
 
 const ResourceType* resource_type_of_id(std::string_view id) {

@@ -21,12 +21,12 @@ inline constexpr char kAccountDefaults[] = "ec2:account-defaults";  // one marke
 }  // namespace kind
 
 struct ResourceType {
-  std::string_view prefix;         // "vpc"
-  std::string_view kind;           // "ec2:vpc"
-  std::string_view type_name;      // "vpc", as in TagSpecification.ResourceType and DescribeTags
-  std::string_view not_found;      // "InvalidVpcID.NotFound"
-  std::string_view malformed;      // "InvalidVpcID.Malformed"
-  std::string_view noun;           // "vpc ID" in "The vpc ID 'x' does not exist"
+  std::string_view prefix;     // "vpc"
+  std::string_view kind;       // "ec2:vpc"
+  std::string_view type_name;  // "vpc", as in TagSpecification.ResourceType and DescribeTags
+  std::string_view not_found;  // "InvalidVpcID.NotFound"
+  std::string_view malformed;  // "InvalidVpcID.Malformed"
+  std::string_view noun;       // "vpc ID" in "The vpc ID 'x' does not exist"
 };
 
 extern const ResourceType kVpcType;

@@ -28,10 +28,17 @@ const FilterFields kRouteTableFilters = {
 };
 
 // Request members naming a route's target; all but VpcEndpointId keep their name in the Route shape.
-constexpr const char* kTargets[] = {"GatewayId",          "NatGatewayId",          "NetworkInterfaceId",
-                                    "InstanceId",         "VpcPeeringConnectionId", "TransitGatewayId",
-                                    "EgressOnlyInternetGatewayId", "LocalGatewayId", "CarrierGatewayId",
-                                    "CoreNetworkArn",     "VpcEndpointId"};
+constexpr const char* kTargets[] = {"GatewayId",
+                                    "NatGatewayId",
+                                    "NetworkInterfaceId",
+                                    "InstanceId",
+                                    "VpcPeeringConnectionId",
+                                    "TransitGatewayId",
+                                    "EgressOnlyInternetGatewayId",
+                                    "LocalGatewayId",
+                                    "CarrierGatewayId",
+                                    "CoreNetworkArn",
+                                    "VpcEndpointId"};
 constexpr const char* kDestinations[] = {"DestinationCidrBlock", "DestinationIpv6CidrBlock", "DestinationPrefixListId"};
 
 // The destination member and value of a Create/Replace/DeleteRoute request.
@@ -41,14 +48,15 @@ std::pair<std::string, std::string> destination(const Json& in) {
       const std::string value = in[member].get<std::string>();
       const bool valid = std::string_view(member) == "DestinationCidrBlock"       ? parse_ipv4_cidr(value).has_value()
                          : std::string_view(member) == "DestinationIpv6CidrBlock" ? valid_ipv6_cidr(value)
-                                                                                   : value.starts_with("pl-");
+                                                                                  : value.starts_with("pl-");
       if (!valid)
         throw AwsError{"InvalidParameterValue", "Value (" + value + ") for parameter " + member +
                                                     " is invalid. This is not a valid CIDR block."};
       return {member, value};
     }
-  throw AwsError{"MissingParameter", "The request must contain the parameter destinationCidrBlock or "
-                                     "destinationIpv6CidrBlock or destinationPrefixListId"};
+  throw AwsError{"MissingParameter",
+                 "The request must contain the parameter destinationCidrBlock or "
+                 "destinationIpv6CidrBlock or destinationPrefixListId"};
 }
 
 // The route's target members, checked: an internet gateway must exist and be attached to the table's VPC.
@@ -61,8 +69,8 @@ Json route_target(Network& net, const storage::Resource& table, const Json& in) 
     if (name == "GatewayId" && value.starts_with("igw-")) {
       const auto gateway = net.require(kInternetGatewayType, value);
       if (gateway.parent != table.document.value("VpcId", ""))
-        throw AwsError{"InvalidParameterValue", "route table " + table.id + " and network gateway " + value +
-                                                    " belong to different networks"};
+        throw AwsError{"InvalidParameterValue",
+                       "route table " + table.id + " and network gateway " + value + " belong to different networks"};
     }
     target[name] = value;
   }
@@ -168,8 +176,7 @@ Json delete_route(Network& net, const Json& in) {
 
 Json associate_route_table(Network& net, const Json& in) {
   auto table = net.require(kRouteTableType, in.at("RouteTableId").get<std::string>());
-  if (!in.contains("SubnetId"))
-    throw AwsError{"MissingParameter", "The request must contain the parameter subnetId"};
+  if (!in.contains("SubnetId")) throw AwsError{"MissingParameter", "The request must contain the parameter subnetId"};
   const auto subnet = net.require(kSubnetType, in["SubnetId"].get<std::string>());
   if (subnet.document.value("VpcId", "") != table.document.value("VpcId", ""))
     throw AwsError{"InvalidParameterValue",

@@ -25,8 +25,10 @@ bool resolve_peer(Network& net, const storage::Resource& group, RuleSpec& rule, 
   std::optional<storage::Resource> peer;
   std::string asked = rule.group_id;
   if (!rule.group_id.empty()) {
-    if (must_exist) peer = net.require(kSecurityGroupType, rule.group_id);
-    else peer = net.find(kSecurityGroupType, rule.group_id);
+    if (must_exist)
+      peer = net.require(kSecurityGroupType, rule.group_id);
+    else
+      peer = net.find(kSecurityGroupType, rule.group_id);
   } else {
     asked = rule.group_name;
     peer = net.group_by_name(group.document.value("VpcId", ""), rule.group_name);

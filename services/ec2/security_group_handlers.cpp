@@ -14,8 +14,11 @@ constexpr std::size_t kMaxGroupText = 255;
 constexpr std::string_view kGroupTextSymbols = ". _-:/()#,@[]+=&;{}!$*";
 
 FilterFields group_filters() {
-  FilterFields fields = {{"description", "Description"}, {"group-id", "GroupId"}, {"group-name", "GroupName"},
-                         {"owner-id", "OwnerId"},         {"vpc-id", "VpcId"}};
+  FilterFields fields = {{"description", "Description"},
+                         {"group-id", "GroupId"},
+                         {"group-name", "GroupName"},
+                         {"owner-id", "OwnerId"},
+                         {"vpc-id", "VpcId"}};
   const std::pair<const char*, const char*> permission_fields[] = {
       {"cidr", "IpRanges.CidrIp"},
       {"from-port", "FromPort"},
@@ -37,11 +40,10 @@ FilterFields group_filters() {
 const FilterFields kGroupFilters = group_filters();
 
 void check_group_text(const std::string& value, const char* parameter) {
-  const bool ok = !value.empty() && value.size() <= kMaxGroupText &&
-                  std::all_of(value.begin(), value.end(), [](char c) {
-                    return std::isalnum(static_cast<unsigned char>(c)) ||
-                           kGroupTextSymbols.find(c) != std::string_view::npos;
-                  });
+  const bool ok =
+      !value.empty() && value.size() <= kMaxGroupText && std::all_of(value.begin(), value.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || kGroupTextSymbols.find(c) != std::string_view::npos;
+      });
   if (!ok)
     throw AwsError{"InvalidParameterValue",
                    "Value (" + value + ") for parameter " + parameter +
@@ -73,8 +75,7 @@ Json create_security_group(Network& net, const Json& in) {
   const std::string description = in.at("Description").get<std::string>();
   check_group_text(name, "GroupName");
   check_group_text(description, "GroupDescription");
-  if (name.starts_with("sg-"))
-    throw AwsError{"InvalidParameterValue", "Group names may not be in the format sg-*"};
+  if (name.starts_with("sg-")) throw AwsError{"InvalidParameterValue", "Group names may not be in the format sg-*"};
   std::string vpc_id;
   if (in.contains("VpcId")) {
     vpc_id = net.require(kVpcType, in["VpcId"].get<std::string>()).id;
@@ -84,7 +85,8 @@ Json create_security_group(Network& net, const Json& in) {
     vpc_id = vpc->id;
   }
   if (net.group_by_name(vpc_id, name))
-    throw AwsError{"InvalidGroup.Duplicate", "The security group '" + name + "' already exists for VPC '" + vpc_id + "'"};
+    throw AwsError{"InvalidGroup.Duplicate",
+                   "The security group '" + name + "' already exists for VPC '" + vpc_id + "'"};
   const Json tags = tags_from_specifications(in, "security-group");
   const auto group = net.create_group(vpc_id, name, description);
   tag_resource(net, group.id, tags);

@@ -26,13 +26,14 @@ bool has_ports(const std::string& protocol) {
 bool is_icmp(const std::string& protocol) { return protocol == "icmp" || protocol == "icmpv6"; }
 
 void check_description(const std::string& description) {
-  const bool ok = description.size() <= kMaxDescription &&
-                  std::all_of(description.begin(), description.end(), [](char c) {
-                    return std::isalnum(static_cast<unsigned char>(c)) || kDescriptionSymbols.find(c) != std::string_view::npos;
-                  });
+  const bool ok =
+      description.size() <= kMaxDescription && std::all_of(description.begin(), description.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || kDescriptionSymbols.find(c) != std::string_view::npos;
+      });
   if (!ok)
-    throw invalid("Invalid rule description. Valid descriptions are strings less than 256 characters from the "
-                  "following set:  a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*");
+    throw invalid(
+        "Invalid rule description. Valid descriptions are strings less than 256 characters from the "
+        "following set:  a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*");
 }
 
 void set_ports(RuleSpec& rule, const json& permission) {
@@ -157,7 +158,8 @@ std::vector<RuleSpec> expand_permissions(const json& permissions, bool egress) {
       RuleSpec rule = base;
       rule.prefix_list_id = prefix_list.value("PrefixListId", "");
       if (!rule.prefix_list_id.starts_with("pl-"))
-        throw AwsError{"InvalidPrefixListID.Malformed", "The prefix list ID '" + rule.prefix_list_id + "' is malformed"};
+        throw AwsError{"InvalidPrefixListID.Malformed",
+                       "The prefix list ID '" + rule.prefix_list_id + "' is malformed"};
       rule.description = description_of(prefix_list);
       out.push_back(std::move(rule));
     }
@@ -167,49 +169,60 @@ std::vector<RuleSpec> expand_permissions(const json& permissions, bool egress) {
       rule.group_name = pair.value("GroupName", "");
       rule.user_id = pair.value("UserId", "");
       if (rule.group_id.empty() && rule.group_name.empty())
-        throw AwsError{"MissingParameter", "Either 'groupId' or 'groupName' must be specified for a source security group"};
+        throw AwsError{"MissingParameter",
+                       "Either 'groupId' or 'groupName' must be specified for a source security group"};
       rule.description = description_of(pair);
       out.push_back(std::move(rule));
     }
     if (out.size() == before)
-      throw AwsError{"MissingParameter", "The request must contain a source or destination for the rule: "
-                                         "ipRanges, ipv6Ranges, prefixListIds or groups"};
+      throw AwsError{"MissingParameter",
+                     "The request must contain a source or destination for the rule: "
+                     "ipRanges, ipv6Ranges, prefixListIds or groups"};
   }
   return out;
 }
 
 std::string rule_key(const RuleSpec& rule) {
   std::string peer;
-  if (!rule.cidr_ipv4.empty()) peer = "ipv4:" + rule.cidr_ipv4;
-  else if (!rule.cidr_ipv6.empty()) peer = "ipv6:" + rule.cidr_ipv6;
-  else if (!rule.prefix_list_id.empty()) peer = "pl:" + rule.prefix_list_id;
-  else peer = "sg:" + rule.group_id;
+  if (!rule.cidr_ipv4.empty())
+    peer = "ipv4:" + rule.cidr_ipv4;
+  else if (!rule.cidr_ipv6.empty())
+    peer = "ipv6:" + rule.cidr_ipv6;
+  else if (!rule.prefix_list_id.empty())
+    peer = "pl:" + rule.prefix_list_id;
+  else
+    peer = "sg:" + rule.group_id;
   return std::string(rule.egress ? "egress|" : "ingress|") + rule.protocol + "|" + std::to_string(rule.from_port) +
          "|" + std::to_string(rule.to_port) + "|" + peer;
 }
 
 std::string duplicate_message(const RuleSpec& rule) {
   std::string text = "peer: " + peer_text(rule) + ", ";
-  if (rule.protocol == "-1") text += "ALL";
+  if (rule.protocol == "-1")
+    text += "ALL";
   else if (is_icmp(rule.protocol))
-    text += upper(rule.protocol) + ", type: " + std::to_string(rule.from_port) + ", code: " + std::to_string(rule.to_port);
+    text +=
+        upper(rule.protocol) + ", type: " + std::to_string(rule.from_port) + ", code: " + std::to_string(rule.to_port);
   else if (has_ports(rule.protocol))
     text += upper(rule.protocol) + ", from port: " + std::to_string(rule.from_port) +
             ", to port: " + std::to_string(rule.to_port);
-  else text += rule.protocol;
+  else
+    text += rule.protocol;
   return "the specified rule \"" + text + ", ALLOW\" already exists";
 }
 
 json rule_document(const RuleSpec& rule, const std::string& rule_id, const std::string& group_id,
                    const std::string& owner_id, const std::string& rule_arn) {
-  json doc = {{"SecurityGroupRuleId", rule_id}, {"GroupId", group_id},       {"GroupOwnerId", owner_id},
-              {"IsEgress", rule.egress},        {"IpProtocol", rule.protocol}, {"FromPort", rule.from_port},
+  json doc = {{"SecurityGroupRuleId", rule_id}, {"GroupId", group_id},
+              {"GroupOwnerId", owner_id},       {"IsEgress", rule.egress},
+              {"IpProtocol", rule.protocol},    {"FromPort", rule.from_port},
               {"ToPort", rule.to_port},         {"SecurityGroupRuleArn", rule_arn}};
   if (!rule.cidr_ipv4.empty()) doc["CidrIpv4"] = rule.cidr_ipv4;
   if (!rule.cidr_ipv6.empty()) doc["CidrIpv6"] = rule.cidr_ipv6;
   if (!rule.prefix_list_id.empty()) doc["PrefixListId"] = rule.prefix_list_id;
   if (!rule.group_id.empty())
-    doc["ReferencedGroupInfo"] = {{"GroupId", rule.group_id}, {"UserId", rule.user_id.empty() ? owner_id : rule.user_id}};
+    doc["ReferencedGroupInfo"] = {{"GroupId", rule.group_id},
+                                  {"UserId", rule.user_id.empty() ? owner_id : rule.user_id}};
   if (!rule.description.empty()) doc["Description"] = rule.description;
   return doc;
 }
@@ -236,7 +249,8 @@ json revoked_rule(const json& rule) {
   for (const char* member : {"SecurityGroupRuleId", "GroupId", "IsEgress", "IpProtocol", "FromPort", "ToPort",
                              "CidrIpv4", "CidrIpv6", "PrefixListId", "Description"})
     if (rule.contains(member)) out[member] = rule[member];
-  if (const auto ref = rule.find("ReferencedGroupInfo"); ref != rule.end()) out["ReferencedGroupId"] = (*ref)["GroupId"];
+  if (const auto ref = rule.find("ReferencedGroupInfo"); ref != rule.end())
+    out["ReferencedGroupId"] = (*ref)["GroupId"];
   return out;
 }
 
@@ -252,8 +266,10 @@ json ip_permissions(const std::vector<json>& rules) {
           existing.value("ToPort", -1) == spec.to_port)
         permission = &existing;
     if (!permission) {
-      json fresh = {{"IpProtocol", spec.protocol},         {"IpRanges", json::array()},
-                    {"Ipv6Ranges", json::array()},         {"PrefixListIds", json::array()},
+      json fresh = {{"IpProtocol", spec.protocol},
+                    {"IpRanges", json::array()},
+                    {"Ipv6Ranges", json::array()},
+                    {"PrefixListIds", json::array()},
                     {"UserIdGroupPairs", json::array()}};
       if (has_ports(spec.protocol)) {
         fresh["FromPort"] = spec.from_port;
@@ -267,7 +283,8 @@ json ip_permissions(const std::vector<json>& rules) {
     else if (!spec.cidr_ipv6.empty())
       (*permission)["Ipv6Ranges"].push_back(with_description({{"CidrIpv6", spec.cidr_ipv6}}, spec.description));
     else if (!spec.prefix_list_id.empty())
-      (*permission)["PrefixListIds"].push_back(with_description({{"PrefixListId", spec.prefix_list_id}}, spec.description));
+      (*permission)["PrefixListIds"].push_back(
+          with_description({{"PrefixListId", spec.prefix_list_id}}, spec.description));
     else
       (*permission)["UserIdGroupPairs"].push_back(
           with_description({{"UserId", spec.user_id}, {"GroupId", spec.group_id}}, spec.description));

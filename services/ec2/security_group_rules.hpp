@@ -3,10 +3,9 @@
 // IpProtocol / FromPort / ToPort / SourceSecurityGroupName members) -> validated single-peer rules; rule
 // identity for duplicates and revocation; rules -> the SecurityGroupRule and IpPermission shapes.
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace albatross::ec2 {
 

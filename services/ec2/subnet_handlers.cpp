@@ -1,5 +1,6 @@
 // DescribeSubnets, CreateSubnet, DeleteSubnet, ModifySubnetAttribute.
 #include "services/ec2/cidr.hpp"
+#include "services/ec2/ec2_ids.hpp"
 #include "services/ec2/filters.hpp"
 #include "services/ec2/handlers.hpp"
 #include "services/ec2/regions.hpp"
@@ -25,6 +26,9 @@ const FilterFields kSubnetFilters = {
     {"defaultForAz", "DefaultForAz"},
     {"enable-dns64", "EnableDns64"},
     {"ipv6-native", "Ipv6Native"},
+    {"ipv6-cidr-block-association.ipv6-cidr-block", "Ipv6CidrBlockAssociationSet.Ipv6CidrBlock"},
+    {"ipv6-cidr-block-association.association-id", "Ipv6CidrBlockAssociationSet.AssociationId"},
+    {"ipv6-cidr-block-association.state", "Ipv6CidrBlockAssociationSet.Ipv6CidrBlockState.State"},
     {"map-public-ip-on-launch", "MapPublicIpOnLaunch"},
     {"owner-id", "OwnerId"},
     {"state", "State"},
@@ -93,6 +97,28 @@ std::string validated_subnet_cidr(Network& net, const Json& in, const storage::R
   return text;
 }
 
+// The subnet's IPv6 association for a requested /64 inside the VPC's IPv6 block; null when none requested.
+Json validated_subnet_ipv6(Network& net, const Json& in, const storage::Resource& vpc) {
+  if (!in.contains("Ipv6CidrBlock")) return Json();
+  const std::string text = in["Ipv6CidrBlock"].get<std::string>();
+  const auto cidr = parse_ipv6_cidr(text);
+  if (!cidr)
+    throw AwsError{"InvalidParameterValue",
+                   "Value (" + text + ") for parameter ipv6CidrBlock is invalid. This is not a valid CIDR block."};
+  bool inside = false;
+  for (const auto& association : vpc.document.value("Ipv6CidrBlockAssociationSet", Json::array()))
+    if (const auto block = parse_ipv6_cidr(association.value("Ipv6CidrBlock", "")); block && contains(*block, *cidr))
+      inside = true;
+  if (!inside || cidr->prefix != 64) throw AwsError{"InvalidSubnet.Range", "The CIDR '" + text + "' is invalid."};
+  for (const auto& subnet : net.children(kSubnetType, vpc.id))
+    for (const auto& association : subnet.document.value("Ipv6CidrBlockAssociationSet", Json::array()))
+      if (const auto other = parse_ipv6_cidr(association.value("Ipv6CidrBlock", "")); other && overlaps(*other, *cidr))
+        throw AwsError{"InvalidSubnet.Conflict", "The CIDR '" + text + "' conflicts with another subnet"};
+  return {{"AssociationId", new_id("subnet-cidr-assoc")},
+          {"Ipv6CidrBlock", text},
+          {"Ipv6CidrBlockState", {{"State", "associated"}}}};
+}
+
 }  // namespace
 
 Json describe_subnets(Network& net, const Json& in) {
@@ -105,9 +131,16 @@ Json describe_subnets(Network& net, const Json& in) {
 Json create_subnet(Network& net, const Json& in) {
   const auto vpc = net.require(kVpcType, in.at("VpcId").get<std::string>());
   const std::string cidr = validated_subnet_cidr(net, in, vpc);
+  if (in.value("Ipv6Native", false))
+    throw AwsError{"InvalidParameterValue", "IPv6-only subnets are not supported by Albatross; give a CidrBlock"};
+  const Json ipv6 = validated_subnet_ipv6(net, in, vpc);
   const int zone = chosen_zone(net, in, vpc.id);
   const Json tags = tags_from_specifications(in, "subnet");
-  const auto subnet = net.create_subnet(vpc, cidr, zone, false);
+  auto subnet = net.create_subnet(vpc, cidr, zone, false);
+  if (!ipv6.is_null()) {
+    subnet.document["Ipv6CidrBlockAssociationSet"].push_back(ipv6);
+    subnet = net.save(std::move(subnet));
+  }
   tag_resource(net, subnet.id, tags);
   return {{"Subnet", net.render(subnet)}};
 }

@@ -1,5 +1,7 @@
 // DescribeVpcs, CreateVpc, DeleteVpc, ModifyVpcAttribute, DescribeVpcAttribute.
+#include "services/common/ids.hpp"
 #include "services/ec2/cidr.hpp"
+#include "services/ec2/ec2_ids.hpp"
 #include "services/ec2/filters.hpp"
 #include "services/ec2/handlers.hpp"
 #include "services/ec2/request_helpers.hpp"
@@ -17,6 +19,9 @@ const FilterFields kVpcFilters = {
     {"cidr-block-association.cidr-block", "CidrBlockAssociationSet.CidrBlock"},
     {"cidr-block-association.association-id", "CidrBlockAssociationSet.AssociationId"},
     {"cidr-block-association.state", "CidrBlockAssociationSet.CidrBlockState.State"},
+    {"ipv6-cidr-block-association.ipv6-cidr-block", "Ipv6CidrBlockAssociationSet.Ipv6CidrBlock"},
+    {"ipv6-cidr-block-association.association-id", "Ipv6CidrBlockAssociationSet.AssociationId"},
+    {"ipv6-cidr-block-association.state", "Ipv6CidrBlockAssociationSet.Ipv6CidrBlockState.State"},
     {"dhcp-options-id", "DhcpOptionsId"},
     {"instance-tenancy", "InstanceTenancy"},
     {"is-default", "IsDefault"},
@@ -44,6 +49,30 @@ Json validated_vpc_cidr(const Json& in) {
   return text;
 }
 
+std::string hex_group(std::string digits) {
+  const auto first = digits.find_first_not_of('0');
+  return first == std::string::npos ? "0" : digits.substr(first);
+}
+
+// An Amazon-provided /56 like EC2's (2600:1f18:XXXX:YY00::/56), with the VPC's and main route table's
+// local IPv6 route.
+void add_amazon_ipv6_block(Network& net, storage::Resource& vpc) {
+  const std::string block =
+      "2600:1f18:" + hex_group(ids::random_hex(4)) + ":" + hex_group(ids::random_hex(2) + "00") + "::/56";
+  vpc.document["Ipv6CidrBlockAssociationSet"] = Json::array({{{"AssociationId", new_id("vpc-cidr-assoc")},
+                                                              {"Ipv6CidrBlock", block},
+                                                              {"Ipv6CidrBlockState", {{"State", "associated"}}},
+                                                              {"NetworkBorderGroup", net.region()},
+                                                              {"Ipv6Pool", "Amazon"}}});
+  for (auto table : net.children(kRouteTableType, vpc.id)) {
+    table.document["Routes"].push_back({{"DestinationIpv6CidrBlock", block},
+                                        {"GatewayId", "local"},
+                                        {"Origin", "CreateRouteTable"},
+                                        {"State", "active"}});
+    net.save(std::move(table));
+  }
+}
+
 }  // namespace
 
 Json describe_vpcs(Network& net, const Json& in) {
@@ -56,10 +85,9 @@ Json create_vpc(Network& net, const Json& in) {
   const std::string cidr = validated_vpc_cidr(in);
   const Json tags = tags_from_specifications(in, "vpc");
   auto vpc = net.create_vpc(cidr, false);
-  if (in.contains("InstanceTenancy")) {
-    vpc.document["InstanceTenancy"] = in["InstanceTenancy"];
-    vpc = net.save(std::move(vpc));
-  }
+  if (in.contains("InstanceTenancy")) vpc.document["InstanceTenancy"] = in["InstanceTenancy"];
+  if (in.value("AmazonProvidedIpv6CidrBlock", false)) add_amazon_ipv6_block(net, vpc);
+  vpc = net.save(std::move(vpc));
   tag_resource(net, vpc.id, tags);
   Json out = net.render(vpc);
   out["State"] = "pending";  // as EC2 answers CreateVpc; Describe shows "available"
@@ -75,7 +103,8 @@ Json delete_vpc(Network& net, const Json& in) {
     throw dependencies;
   const auto groups = net.children(kSecurityGroupType, vpc.id);
   for (const auto& group : groups)
-    if (group.document.value("GroupName", "") != kDefaultGroupName || net.in_use_elsewhere(group.id)) throw dependencies;
+    if (group.document.value("GroupName", "") != kDefaultGroupName || net.in_use_elsewhere(group.id))
+      throw dependencies;
   const auto tables = net.children(kRouteTableType, vpc.id);
   for (const auto& table : tables) {
     bool main = false;
@@ -95,12 +124,14 @@ Json modify_vpc_attribute(Network& net, const Json& in) {
   for (const char* attribute : kAttributes) {
     if (!in.contains(attribute)) continue;
     if (chosen)
-      throw AwsError{"InvalidParameterCombination", "Fields for multiple attribute types specified: " +
-                                                        std::string(chosen) + ", " + attribute};
+      throw AwsError{"InvalidParameterCombination",
+                     "Fields for multiple attribute types specified: " + std::string(chosen) + ", " + attribute};
     chosen = attribute;
   }
-  if (!chosen) throw AwsError{"MissingParameter", "The request must contain the parameter EnableDnsSupport, "
-                                                  "EnableDnsHostnames or EnableNetworkAddressUsageMetrics"};
+  if (!chosen)
+    throw AwsError{"MissingParameter",
+                   "The request must contain the parameter EnableDnsSupport, "
+                   "EnableDnsHostnames or EnableNetworkAddressUsageMetrics"};
   const Json& value = in[chosen];
   if (!value.contains("Value"))
     throw AwsError{"MissingParameter", "The request must contain the parameter " + std::string(chosen) + ".Value"};

@@ -47,6 +47,13 @@ def client_error(fn, **kw):
     return e["Error"]["Code"], e["Error"].get("Message", ""), e["ResponseMetadata"]["HTTPStatusCode"]
 
 
+def err(fn, **kw):
+    """(code, message) of a boto3 call that must fail with 400."""
+    code, message, status = client_error(fn, **kw)
+    assert status == 400, (code, message, status)
+    return code, message
+
+
 @pytest.fixture
 def ec2(client):
     return client("ec2")
@@ -233,7 +240,7 @@ def test_security_group_filters(aws, ec2):
 # ------------------------------------------------------------------------------------------------
 
 
-def test_create_vpc_subnet_and_group_with_tag_specifications(aws, account):
+def test_create_vpc_subnet_and_group_with_tag_specifications(aws, ec2, account):
     vpc = ok(aws, "ec2", "create-vpc", "--cidr-block", "10.0.0.0/16", "--tag-specifications",
              "ResourceType=vpc,Tags=[{Key=Name,Value=demo-vpc},{Key=env,Value=test}]")["Vpc"]
     vpc_id = vpc["VpcId"]
@@ -270,25 +277,48 @@ def test_create_vpc_subnet_and_group_with_tag_specifications(aws, account):
     assert app["IpPermissions"] == []
     assert app["IpPermissionsEgress"][0]["IpRanges"] == [{"CidrIp": "0.0.0.0/0"}]
 
-    code, _ = cli_error(aws, "ec2", "create-subnet", "--vpc-id", vpc_id, "--cidr-block", "10.0.3.0/24",
-                        "--tag-specifications", "ResourceType=vpc,Tags=[{Key=a,Value=b}]")
-    assert code == "InvalidParameterValue"
+    assert err(ec2.create_subnet, VpcId=vpc_id, CidrBlock="10.0.3.0/24", TagSpecifications=[
+        {"ResourceType": "vpc", "Tags": [{"Key": "a", "Value": "b"}]}])[0] == "InvalidParameterValue"
 
     # tear down in dependency order
     code, message = cli_error(aws, "ec2", "delete-vpc", "--vpc-id", vpc_id)
     assert (code, message) == ("DependencyViolation", f"The vpc '{vpc_id}' has dependencies and cannot be deleted.")
     ok(aws, "ec2", "delete-subnet", "--subnet-id", subnet["SubnetId"])
-    ok(aws, "ec2", "delete-subnet", "--subnet-id", by_zone_id["SubnetId"])
-    code, _ = cli_error(aws, "ec2", "delete-vpc", "--vpc-id", vpc_id)
-    assert code == "DependencyViolation"  # the "app" group still lives there
+    ec2.delete_subnet(SubnetId=by_zone_id["SubnetId"])
+    assert err(ec2.delete_vpc, VpcId=vpc_id)[0] == "DependencyViolation"  # the "app" group still lives there
     ok(aws, "ec2", "delete-security-group", "--group-id", sg["GroupId"])
     ok(aws, "ec2", "delete-vpc", "--vpc-id", vpc_id)
-    code, message = cli_error(aws, "ec2", "describe-vpcs", "--vpc-ids", vpc_id)
-    assert (code, message) == ("InvalidVpcID.NotFound", f"The vpc ID '{vpc_id}' does not exist")
+    assert err(ec2.describe_vpcs, VpcIds=[vpc_id]) == ("InvalidVpcID.NotFound", f"The vpc ID '{vpc_id}' does not exist")
     # its default group and main route table went with it
-    ec2_groups = ok(aws, "ec2", "describe-security-groups", "--filters", f"Name=vpc-id,Values={vpc_id}")
-    assert ec2_groups["SecurityGroups"] == []
-    assert ok(aws, "ec2", "describe-route-tables", "--filters", f"Name=vpc-id,Values={vpc_id}")["RouteTables"] == []
+    assert ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["SecurityGroups"] == []
+    assert ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["RouteTables"] == []
+
+
+def test_dual_stack_vpc_and_subnet(ec2):
+    vpc = ec2.create_vpc(CidrBlock="10.90.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"]
+    [assoc] = vpc["Ipv6CidrBlockAssociationSet"]
+    block = assoc["Ipv6CidrBlock"]
+    assert re.fullmatch(r"2600:1f18:[0-9a-f]{1,4}:[0-9a-f]{1,4}::/56", block), block
+    assert assoc["Ipv6CidrBlockState"]["State"] == "associated"
+    groups = block.split("::")[0].split(":")
+    assert int(groups[3], 16) & 0xff == 0, block
+    groups[3] = format(int(groups[3], 16) + 1, "x")
+    sub64 = ":".join(groups) + "::/64"
+    subnet = ec2.create_subnet(VpcId=vpc["VpcId"], CidrBlock="10.90.1.0/24", Ipv6CidrBlock=sub64)["Subnet"]
+    assert [a["Ipv6CidrBlock"] for a in subnet["Ipv6CidrBlockAssociationSet"]] == [sub64]
+    assert err(ec2.create_subnet, VpcId=vpc["VpcId"], CidrBlock="10.90.2.0/24", Ipv6CidrBlock=sub64)[0] == \
+        "InvalidSubnet.Conflict"
+    assert err(ec2.create_subnet, VpcId=vpc["VpcId"], CidrBlock="10.90.2.0/24",
+               Ipv6CidrBlock="2001:db8::/64")[0] == "InvalidSubnet.Range"
+    plain = new_vpc(ec2, "10.91.0.0/16")
+    assert err(ec2.create_subnet, VpcId=plain, CidrBlock="10.91.1.0/24", Ipv6CidrBlock=sub64)[0] == \
+        "InvalidSubnet.Range"
+    found = ec2.describe_subnets(Filters=[{"Name": "ipv6-cidr-block-association.ipv6-cidr-block",
+                                           "Values": [sub64]}])["Subnets"]
+    assert [s["SubnetId"] for s in found] == [subnet["SubnetId"]]
+    main = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])["RouteTables"][0]
+    assert {"DestinationIpv6CidrBlock": block, "GatewayId": "local", "Origin": "CreateRouteTable",
+            "State": "active"} in main["Routes"]
 
 
 def test_new_subnets_without_zone_spread_over_zones(ec2):
@@ -491,16 +521,17 @@ def test_not_found_and_malformed_ids(aws, ec2):
         "InvalidGroup.NotFound", "The security group 'sg-123' does not exist")
     code, message = cli_error(aws, "ec2", "describe-security-groups", "--group-names", "nope")
     assert code == "InvalidGroup.NotFound" and message.startswith("The security group 'nope' does not exist")
-    assert cli_error(aws, "ec2", "describe-vpcs", "--vpc-ids", "foo")[0] == "InvalidVpcID.Malformed"
-    assert cli_error(aws, "ec2", "describe-security-groups", "--group-ids", "foo")[0] == "InvalidGroupId.Malformed"
-    assert cli_error(aws, "ec2", "create-subnet", "--vpc-id", "vpc-123", "--cidr-block", "10.0.0.0/24")[0] == \
+    assert err(ec2.describe_vpcs, VpcIds=["foo"]) == ("InvalidVpcID.Malformed", 'Invalid id: "foo"')
+    assert err(ec2.describe_security_groups, GroupIds=["foo"])[0] == "InvalidGroupId.Malformed"
+    assert err(ec2.create_subnet, VpcId="vpc-123", CidrBlock="10.0.0.0/24")[0] == "InvalidVpcID.NotFound"
+    assert err(ec2.create_security_group, GroupName="x", Description="x", VpcId="vpc-404")[0] == \
         "InvalidVpcID.NotFound"
-    assert cli_error(aws, "ec2", "create-security-group", "--group-name", "x", "--description", "x",
-                     "--vpc-id", "vpc-404")[0] == "InvalidVpcID.NotFound"
-    assert cli_error(aws, "ec2", "delete-subnet", "--subnet-id", "subnet-404")[0] == "InvalidSubnetID.NotFound"
-    assert cli_error(aws, "ec2", "delete-security-group", "--group-id", "sg-404")[0] == "InvalidGroup.NotFound"
-    assert cli_error(aws, "ec2", "authorize-security-group-ingress", "--group-id", "sg-404", "--protocol", "tcp",
-                     "--port", "80", "--cidr", "0.0.0.0/0")[0] == "InvalidGroup.NotFound"
+    assert err(ec2.delete_subnet, SubnetId="subnet-404")[0] == "InvalidSubnetID.NotFound"
+    assert err(ec2.delete_vpc, VpcId="vpc-404")[0] == "InvalidVpcID.NotFound"
+    assert err(ec2.delete_security_group, GroupId="sg-404")[0] == "InvalidGroup.NotFound"
+    assert err(ec2.authorize_security_group_ingress, GroupId="sg-404", IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])[0] == \
+        "InvalidGroup.NotFound"
     sg = ec2.create_security_group(GroupName="src-missing", Description="x")["GroupId"]
     assert cli_error(aws, "ec2", "authorize-security-group-ingress", "--group-id", sg, "--protocol", "tcp",
                      "--port", "80", "--source-group", "sg-404") == (
@@ -535,23 +566,24 @@ def test_cidr_errors(aws, ec2):
     assert cli_error(aws, "ec2", "create-vpc", "--cidr-block", "10.0.0.300/16") == (
         "InvalidParameterValue",
         "Value (10.0.0.300/16) for parameter cidrBlock is invalid. This is not a valid CIDR block.")
-    assert cli_error(aws, "ec2", "create-vpc", "--cidr-block", "banana")[0] == "InvalidParameterValue"
+    assert err(ec2.create_vpc, CidrBlock="banana")[0] == "InvalidParameterValue"
+    assert err(ec2.create_vpc, CidrBlock="10.0.0.1/16")[0] == "InvalidParameterValue"
+    assert err(ec2.create_vpc, CidrBlock="10.0.0.0/29")[0] == "InvalidVpc.Range"
     vpc = new_vpc(ec2, "10.50.0.0/16")
     ec2.create_subnet(VpcId=vpc, CidrBlock="10.50.0.0/24")
     assert cli_error(aws, "ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", "10.50.0.128/25") == (
         "InvalidSubnet.Conflict", "The CIDR '10.50.0.128/25' conflicts with another subnet")
-    assert cli_error(aws, "ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", "10.50.0.0/23")[0] == \
-        "InvalidSubnet.Conflict"
+    assert err(ec2.create_subnet, VpcId=vpc, CidrBlock="10.50.0.0/23")[0] == "InvalidSubnet.Conflict"
     assert cli_error(aws, "ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", "10.51.0.0/24") == (
         "InvalidSubnet.Range", "The CIDR '10.51.0.0/24' is invalid.")
-    assert cli_error(aws, "ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", "10.50.1.0/29")[0] == \
-        "InvalidSubnet.Range"
-    assert cli_error(aws, "ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", "10.50.1.0/33")[0] == \
-        "InvalidParameterValue"
-    code, message = cli_error(aws, "ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", "10.50.1.0/24",
-                              "--availability-zone", "us-east-1z")
+    assert err(ec2.create_subnet, VpcId=vpc, CidrBlock="10.50.1.0/29")[0] == "InvalidSubnet.Range"
+    assert err(ec2.create_subnet, VpcId=vpc, CidrBlock="10.50.1.0/33")[0] == "InvalidParameterValue"
+    code, message = err(ec2.create_subnet, VpcId=vpc, CidrBlock="10.50.1.0/24", AvailabilityZone="us-east-1z")
     assert code == "InvalidParameterValue" and "us-east-1a, us-east-1b, us-east-1c" in message
-    # same block in another VPC is fine
+    assert err(ec2.create_subnet, VpcId=vpc, CidrBlock="10.50.1.0/24", AvailabilityZoneId="use1-az9")[0] == \
+        "InvalidParameterValue"
+    assert len(ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]) == 1
+    # the same block in another VPC is fine
     other = new_vpc(ec2, "10.50.0.0/16")
     assert ec2.create_subnet(VpcId=other, CidrBlock="10.50.0.0/24")["Subnet"]["VpcId"] == other
 
@@ -773,20 +805,21 @@ def test_public_subnet_tutorial_flow(aws, ec2):
         "10.80.0.0/16": "local", "0.0.0.0/0": igw_id}
 
     # and back down again
-    code, _ = cli_error(aws, "ec2", "delete-route-table", "--route-table-id", rtb_id)
-    assert code == "DependencyViolation"
+    assert err(ec2.delete_route_table, RouteTableId=rtb_id)[0] == "DependencyViolation"
     for a in associations:
-        ok(aws, "ec2", "disassociate-route-table", "--association-id", a["AssociationId"])
-    ok(aws, "ec2", "delete-route", "--route-table-id", rtb_id, "--destination-cidr-block", "0.0.0.0/0")
-    ok(aws, "ec2", "delete-route-table", "--route-table-id", rtb_id)
+        ec2.disassociate_route_table(AssociationId=a["AssociationId"])
+    assert err(ec2.delete_route, RouteTableId=rtb_id, DestinationCidrBlock="10.80.0.0/16")[0] == \
+        "InvalidParameterValue"  # the local route stays
+    ec2.delete_route(RouteTableId=rtb_id, DestinationCidrBlock="0.0.0.0/0")
+    ec2.delete_route_table(RouteTableId=rtb_id)
     for s in subnets:
-        ok(aws, "ec2", "delete-subnet", "--subnet-id", s)
-    assert cli_error(aws, "ec2", "delete-vpc", "--vpc-id", vpc)[0] == "DependencyViolation"  # IGW attached
-    ok(aws, "ec2", "detach-internet-gateway", "--internet-gateway-id", igw_id, "--vpc-id", vpc)
-    ok(aws, "ec2", "delete-internet-gateway", "--internet-gateway-id", igw_id)
-    ok(aws, "ec2", "delete-vpc", "--vpc-id", vpc)
-    assert cli_error(aws, "ec2", "describe-internet-gateways", "--internet-gateway-ids", igw_id)[0] == \
-        "InvalidInternetGatewayID.NotFound"
+        ec2.delete_subnet(SubnetId=s)
+    assert err(ec2.delete_vpc, VpcId=vpc)[0] == "DependencyViolation"  # the gateway is still attached
+    ec2.detach_internet_gateway(InternetGatewayId=igw_id, VpcId=vpc)
+    ec2.delete_internet_gateway(InternetGatewayId=igw_id)
+    ec2.delete_vpc(VpcId=vpc)
+    assert err(ec2.describe_internet_gateways, InternetGatewayIds=[igw_id])[0] == "InvalidInternetGatewayID.NotFound"
+    assert err(ec2.describe_vpcs, VpcIds=[vpc])[0] == "InvalidVpcID.NotFound"
 
 
 def test_pagination(ec2):

@@ -453,13 +453,14 @@ def test_set_ip_address_type(net, unvalidated_elbv2):
                               IpAddressType="ipv4")
     assert code == "LoadBalancerNotFound"
     # The default subnets have no IPv6 CIDR block: AWS refuses dual-stack for them
-    # ("You must specify subnets with an associated IPv6 CIDR block").
+    # ("ValidationError: You must specify subnets with an associated IPv6 CIDR block.",
+    # kubernetes-sigs/aws-load-balancer-controller#4852).
+    code, message, _ = client_error(net.elbv2.create_load_balancer, Name="ds-alb", Subnets=net.subnet_ids[:2],
+                                    IpAddressType="dualstack")
+    assert code == "ValidationError" and "IPv6" in message
     code, _, _ = client_error(net.elbv2.set_ip_address_type, LoadBalancerArn=arn, IpAddressType="dualstack")
-    assert code == "InvalidConfigurationRequest"
+    assert code in ("ValidationError", "InvalidConfigurationRequest")
     assert net.describe(arn)["IpAddressType"] == "ipv4"
-    code, _, _ = client_error(net.elbv2.create_load_balancer, Name="ds-alb", Subnets=net.subnet_ids[:2],
-                              IpAddressType="dualstack")
-    assert code == "InvalidConfigurationRequest"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -613,7 +614,6 @@ def test_describe_account_limits(net):
         "rules-per-application-load-balancer": "100",
         "target-groups": "3000",
         "targets-per-application-load-balancer": "1000",
-        "certificates-per-application-load-balancer": "25",
         "network-load-balancers": "50",
         "listeners-per-network-load-balancer": "50",
     }

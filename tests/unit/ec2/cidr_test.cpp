@@ -11,6 +11,15 @@ TEST_SUITE("ec2.cidr") {
     CHECK(block->prefix == 20);
     CHECK(block->text() == "172.31.16.0/20");
     CHECK(block->size() == 4096);
+    CHECK(block->last() == ((172u << 24) | (31u << 16) | (31u << 8) | 255u));
+    const auto host = parse_ipv4_cidr("10.0.0.1/32");
+    REQUIRE(host);
+    CHECK(host->first() == host->last());
+    CHECK(host->size() == 1);
+    const auto everything = parse_ipv4_cidr("0.0.0.0/0");
+    REQUIRE(everything);
+    CHECK(everything->last() == 0xffffffffu);
+    CHECK(everything->size() == (std::uint64_t{1} << 32));
     CHECK(parse_ipv4_cidr("0.0.0.0/0"));
     CHECK(parse_ipv4_cidr("10.0.0.1/32"));
     CHECK_FALSE(parse_ipv4_cidr("10.0.0.1/24"));  // host bits set
@@ -52,5 +61,16 @@ TEST_SUITE("ec2.cidr") {
     CHECK_FALSE(valid_ipv6_cidr("2001::db8::/32"));
     CHECK_FALSE(valid_ipv6_cidr("12345::/16"));
     CHECK_FALSE(valid_ipv6_cidr("10.0.0.0/8"));
+  }
+
+  TEST_CASE("IPv6 containment and overlap") {
+    const auto vpc = *parse_ipv6_cidr("2600:1f18:abc:de00::/56");
+    CHECK(contains(vpc, *parse_ipv6_cidr("2600:1f18:abc:de00::/64")));
+    CHECK(contains(vpc, *parse_ipv6_cidr("2600:1f18:abc:deff::/64")));
+    CHECK_FALSE(contains(vpc, *parse_ipv6_cidr("2600:1f18:abc:df00::/64")));
+    CHECK_FALSE(contains(vpc, *parse_ipv6_cidr("2600:1f18:abc::/48")));
+    CHECK(contains(*parse_ipv6_cidr("::/0"), vpc));
+    CHECK(overlaps(*parse_ipv6_cidr("2600:1f18:abc:de01::/64"), vpc));
+    CHECK_FALSE(overlaps(*parse_ipv6_cidr("2600:1f18:abc:de01::/64"), *parse_ipv6_cidr("2600:1f18:abc:de02::/64")));
   }
 }

@@ -20,8 +20,8 @@ struct Fixture {
   ServiceDefinition definition;
 
   Fixture() {
-    dir = std::filesystem::temp_directory_path() /
-          ("albatross-ec2-test-" + std::to_string(::getpid()) + "-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+    dir = std::filesystem::temp_directory_path() / ("albatross-ec2-test-" + std::to_string(::getpid()) + "-" +
+                                                    std::to_string(reinterpret_cast<std::uintptr_t>(this)));
     std::filesystem::create_directories(dir);
     db.emplace(dir / "state.db");
     service.emplace(*db);
@@ -118,15 +118,17 @@ TEST_SUITE("ec2.service") {
     const json subnets = f.call("DescribeSubnets", json::object())["Subnets"];
     for (const auto& subnet : subnets) f.call("DeleteSubnet", {{"SubnetId", subnet["SubnetId"]}});
     CHECK(f.error("DeleteVpc", {{"VpcId", vpc}}) == "DependencyViolation");  // its internet gateway
-    const std::string igw = f.call("DescribeInternetGateways", json::object())["InternetGateways"][0]["InternetGatewayId"];
+    const std::string igw =
+        f.call("DescribeInternetGateways", json::object())["InternetGateways"][0]["InternetGatewayId"];
     f.call("DetachInternetGateway", {{"InternetGatewayId", igw}, {"VpcId", vpc}});
     f.call("DeleteInternetGateway", {{"InternetGatewayId", igw}});
     f.call("DeleteVpc", {{"VpcId", vpc}});
     CHECK(f.call("DescribeVpcs", json::object())["Vpcs"].empty());
     CHECK(f.call("DescribeSecurityGroups", json::object())["SecurityGroups"].empty());
     CHECK(f.error("CreateSecurityGroup", {{"GroupName", "x"}, {"Description", "x"}}) == "VPCIdNotSpecified");
-    CHECK(f.call("DescribeAccountAttributes", {{"AttributeNames", {"default-vpc"}}})["AccountAttributes"][0]
-                ["AttributeValues"][0]["AttributeValue"] == "none");
+    CHECK(f.call("DescribeAccountAttributes",
+                 {{"AttributeNames",
+                   {"default-vpc"}}})["AccountAttributes"][0]["AttributeValues"][0]["AttributeValue"] == "none");
   }
 
   TEST_CASE("DryRun answers 412 DryRunOperation and changes nothing") {

@@ -70,14 +70,16 @@ TEST_SUITE("ec2.filters") {
   TEST_CASE("an unknown filter name is InvalidParameterValue; tag filters only where taggable") {
     const FilterFields fields = {{"vpc-id", "VpcId"}};
     try {
-      filter_documents(json::array({{{"VpcId", "vpc-a"}}}), json::parse(R"([{"Name":"colour","Values":["red"]}])"), fields);
+      filter_documents(json::array({{{"VpcId", "vpc-a"}}}), json::parse(R"([{"Name":"colour","Values":["red"]}])"),
+                       fields);
       FAIL("expected an error");
     } catch (const AwsError& error) {
       CHECK(error.code == "InvalidParameterValue");
       CHECK(error.message == "The filter 'colour' is invalid");
     }
-    CHECK_THROWS_AS(check_filter_names(parse_filters(json::parse(R"([{"Name":"tag:x","Values":["1"]}])")), fields, false),
-                    AwsError);
+    CHECK_THROWS_AS(
+        check_filter_names(parse_filters(json::parse(R"([{"Name":"tag:x","Values":["1"]}])")), fields, false),
+        AwsError);
     CHECK_NOTHROW(check_filter_names(parse_filters(json::parse(R"([{"Name":"tag:x","Values":["1"]}])")), fields, true));
     CHECK_THROWS_AS(check_filter_names(parse_filters(json::parse(R"([{"Name":"tag:","Values":["1"]}])")), fields, true),
                     AwsError);

@@ -1,10 +1,9 @@
-#include "services/ec2/ec2_ids.hpp"
-
 #include <doctest/doctest.h>
 
 #include <regex>
 #include <set>
 
+#include "services/ec2/ec2_ids.hpp"
 #include "services/ec2/regions.hpp"
 #include "services/ec2/resource_types.hpp"
 

@@ -43,7 +43,8 @@ TEST_SUITE("ec2.rules") {
        "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "web"}, {"CidrIp": "10.0.0.0/8"}],
        "Ipv6Ranges": [{"CidrIpv6": "::/0"}],
        "UserIdGroupPairs": [{"GroupId": "sg-1"}], "PrefixListIds": [{"PrefixListId": "pl-1"}]}
-    ])"), false);
+    ])"),
+                                          false);
     REQUIRE(rules.size() == 5);
     CHECK(rules[0].cidr_ipv4 == "0.0.0.0/0");
     CHECK(rules[0].description == "web");
@@ -58,26 +59,33 @@ TEST_SUITE("ec2.rules") {
       CHECK_FALSE(rule.egress);
     }
 
-    const auto all = expand_permissions(json::parse(R"([{"IpProtocol":"-1","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"1.2.3.4/32"}]}])"), true);
+    const auto all = expand_permissions(
+        json::parse(R"([{"IpProtocol":"-1","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"1.2.3.4/32"}]}])"), true);
     CHECK(all[0].from_port == -1);
     CHECK(all[0].to_port == -1);
     CHECK(all[0].egress);
-    const auto no_ports = expand_permissions(json::parse(R"([{"IpProtocol":"tcp","IpRanges":[{"CidrIp":"1.2.3.4/32"}]}])"), false);
+    const auto no_ports =
+        expand_permissions(json::parse(R"([{"IpProtocol":"tcp","IpRanges":[{"CidrIp":"1.2.3.4/32"}]}])"), false);
     CHECK(no_ports[0].from_port == 0);
     CHECK(no_ports[0].to_port == 65535);
-    const auto any_port = expand_permissions(json::parse(R"([{"IpProtocol":"udp","FromPort":-1,"ToPort":-1,"IpRanges":[{"CidrIp":"1.2.3.4/32"}]}])"), false);
+    const auto any_port = expand_permissions(
+        json::parse(R"([{"IpProtocol":"udp","FromPort":-1,"ToPort":-1,"IpRanges":[{"CidrIp":"1.2.3.4/32"}]}])"), false);
     CHECK(any_port[0].to_port == 65535);
-    const auto icmp = expand_permissions(json::parse(R"([{"IpProtocol":"icmp","FromPort":8,"IpRanges":[{"CidrIp":"1.2.3.4/32"}]}])"), false);
+    const auto icmp = expand_permissions(
+        json::parse(R"([{"IpProtocol":"icmp","FromPort":8,"IpRanges":[{"CidrIp":"1.2.3.4/32"}]}])"), false);
     CHECK(icmp[0].from_port == 8);
     CHECK(icmp[0].to_port == -1);
   }
 
   TEST_CASE("bad permissions are refused with EC2's codes") {
-    CHECK(error_code(json::parse(R"([{"IpProtocol":"tcp","FromPort":80,"ToPort":80,"IpRanges":[{"CidrIp":"0.0.0.0/33"}]}])")) ==
+    CHECK(error_code(json::parse(
+              R"([{"IpProtocol":"tcp","FromPort":80,"ToPort":80,"IpRanges":[{"CidrIp":"0.0.0.0/33"}]}])")) ==
           "InvalidParameterValue: CIDR block 0.0.0.0/33 is malformed");
-    CHECK(error_code(json::parse(R"([{"IpProtocol":"tcp","FromPort":80,"ToPort":70,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}])"))
+    CHECK(error_code(
+              json::parse(R"([{"IpProtocol":"tcp","FromPort":80,"ToPort":70,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}])"))
               .starts_with("InvalidParameterValue"));
-    CHECK(error_code(json::parse(R"([{"IpProtocol":"tcp","FromPort":80,"ToPort":70000,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}])"))
+    CHECK(error_code(
+              json::parse(R"([{"IpProtocol":"tcp","FromPort":80,"ToPort":70000,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}])"))
               .starts_with("InvalidParameterValue"));
     CHECK(error_code(json::parse(R"([{"IpProtocol":"tcp","FromPort":80,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}])"))
               .starts_with("InvalidParameterValue"));
@@ -85,13 +93,18 @@ TEST_SUITE("ec2.rules") {
               .starts_with("InvalidParameterValue"));
     CHECK(error_code(json::parse(R"([{"FromPort":80,"ToPort":80,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}])"))
               .starts_with("MissingParameter"));
-    CHECK(error_code(json::parse(R"([{"IpProtocol":"tcp","FromPort":80,"ToPort":80}])")).starts_with("MissingParameter"));
-    CHECK(error_code(json::parse(R"([{"IpProtocol":"tcp","FromPort":80,"ToPort":80,"IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"it's"}]}])"))
-              .starts_with("InvalidParameterValue"));
+    CHECK(
+        error_code(json::parse(R"([{"IpProtocol":"tcp","FromPort":80,"ToPort":80}])")).starts_with("MissingParameter"));
+    CHECK(
+        error_code(
+            json::parse(
+                R"([{"IpProtocol":"tcp","FromPort":80,"ToPort":80,"IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"it's"}]}])"))
+            .starts_with("InvalidParameterValue"));
   }
 
   TEST_CASE("the legacy top-level members make one permission") {
-    const auto permissions = requested_permissions(json::parse(R"({"GroupId":"sg-1","IpProtocol":"tcp","FromPort":22,"ToPort":22,"CidrIp":"10.0.0.0/8"})"));
+    const auto permissions = requested_permissions(
+        json::parse(R"({"GroupId":"sg-1","IpProtocol":"tcp","FromPort":22,"ToPort":22,"CidrIp":"10.0.0.0/8"})"));
     REQUIRE(permissions.size() == 1);
     CHECK(permissions[0]["IpRanges"][0]["CidrIp"] == "10.0.0.0/8");
     CHECK(permissions[0]["FromPort"] == 22);
@@ -104,14 +117,23 @@ TEST_SUITE("ec2.rules") {
   }
 
   TEST_CASE("rule identity ignores descriptions; direction, ports and peer matter") {
-    const auto a = expand_permissions(json::parse(R"([{"IpProtocol":"tcp","FromPort":80,"ToPort":80,"IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"x"}]}])"), false)[0];
-    const auto b = expand_permissions(json::parse(R"([{"IpProtocol":"6","FromPort":80,"ToPort":80,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}])"), false)[0];
-    const auto egress = expand_permissions(json::parse(R"([{"IpProtocol":"tcp","FromPort":80,"ToPort":80,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}])"), true)[0];
-    const auto other_port = expand_permissions(json::parse(R"([{"IpProtocol":"tcp","FromPort":443,"ToPort":443,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}])"), false)[0];
+    const auto a = expand_permissions(
+        json::parse(
+            R"([{"IpProtocol":"tcp","FromPort":80,"ToPort":80,"IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"x"}]}])"),
+        false)[0];
+    const auto b = expand_permissions(
+        json::parse(R"([{"IpProtocol":"6","FromPort":80,"ToPort":80,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}])"), false)[0];
+    const auto egress = expand_permissions(
+        json::parse(R"([{"IpProtocol":"tcp","FromPort":80,"ToPort":80,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}])"),
+        true)[0];
+    const auto other_port = expand_permissions(
+        json::parse(R"([{"IpProtocol":"tcp","FromPort":443,"ToPort":443,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}])"),
+        false)[0];
     CHECK(rule_key(a) == rule_key(b));
     CHECK(rule_key(a) != rule_key(egress));
     CHECK(rule_key(a) != rule_key(other_port));
-    CHECK(duplicate_message(a) == "the specified rule \"peer: 0.0.0.0/0, TCP, from port: 80, to port: 80, ALLOW\" already exists");
+    CHECK(duplicate_message(a) ==
+          "the specified rule \"peer: 0.0.0.0/0, TCP, from port: 80, to port: 80, ALLOW\" already exists");
     RuleSpec all;
     all.protocol = "-1";
     all.group_id = "sg-9";
@@ -123,10 +145,12 @@ TEST_SUITE("ec2.rules") {
       {"IpProtocol":"tcp","FromPort":80,"ToPort":80,"IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"web"}]},
       {"IpProtocol":"tcp","FromPort":80,"ToPort":80,"UserIdGroupPairs":[{"GroupId":"sg-lb","UserId":"111122223333"}]},
       {"IpProtocol":"-1","IpRanges":[{"CidrIp":"10.0.0.0/8"}]}
-    ])"), false);
+    ])"),
+                                          false);
     std::vector<json> docs;
     int n = 0;
-    for (const auto& rule : rules) docs.push_back(rule_document(rule, "sgr-" + std::to_string(++n), "sg-1", "123456789012", "arn"));
+    for (const auto& rule : rules)
+      docs.push_back(rule_document(rule, "sgr-" + std::to_string(++n), "sg-1", "123456789012", "arn"));
     CHECK(docs[0]["CidrIpv4"] == "0.0.0.0/0");
     CHECK(docs[0]["Description"] == "web");
     CHECK(docs[1]["ReferencedGroupInfo"] == json{{"GroupId", "sg-lb"}, {"UserId", "111122223333"}});
