@@ -185,6 +185,7 @@ asio::awaitable<std::optional<tcp::socket>> connect_target(const std::string& ad
     co_return std::nullopt;
   }
   stream.expires_never();
+  stream.socket().set_option(tcp::no_delay(true), ec);  // header and body are written separately
   co_return stream.release_socket();
 }
 
@@ -377,6 +378,7 @@ asio::awaitable<void> serve_http_connection(SharedState& shared, Worker& worker,
   boost::system::error_code ec;
   const auto peer = socket.remote_endpoint(ec);
   if (ec) co_return;
+  socket.set_option(tcp::no_delay(true), ec);  // no delayed-ACK stalls between header and body writes
   if (!tls) {
     beast::tcp_stream stream(std::move(socket));
     co_await serve_requests(shared, worker, stream, peer, endpoint);

@@ -557,7 +557,6 @@ KNOWN_GAPS = {
     "tests/integration/test_data_plane_malformed.py::test_bad_request_line[bad-version]",
     "tests/integration/test_data_plane_malformed.py::test_bad_request_line[space-in-target]",
     "tests/integration/test_data_plane_malformed.py::test_unsupported_transfer_encoding_is_501",
-    "tests/integration/test_data_plane_streaming.py::test_keep_alive_requests_are_not_delayed",
     "tests/integration/test_data_plane_streaming.py::test_connection_close_from_client_is_honoured",
     "tests/integration/test_data_plane_targets.py::test_least_outstanding_requests_avoids_the_busy_target",
     "tests/integration/test_data_plane_timeouts.py::test_incomplete_request_header_gets_408",
