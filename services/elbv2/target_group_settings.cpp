@@ -138,17 +138,4 @@ Json modified_health_check(const Json& current, const Json& in) {
   return tg;
 }
 
-bool matcher_accepts(const std::string& specification, int code) {
-  for (const auto& part : split(specification, ',')) {
-    const auto range = split(part, '-');
-    try {
-      const int low = std::stoi(range[0]);
-      const int high = range.size() == 2 ? std::stoi(range[1]) : low;
-      if (code >= low && code <= high) return true;
-    } catch (const std::exception&) {
-    }
-  }
-  return false;
-}
-
 }  // namespace albatross::elbv2

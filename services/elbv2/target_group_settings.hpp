@@ -13,7 +13,4 @@ nlohmann::json target_group_settings(const nlohmann::json& in);
 // `current` with ModifyTargetGroup's health-check changes applied and validated.
 nlohmann::json modified_health_check(const nlohmann::json& current, const nlohmann::json& in);
 
-// True when `code` matches a Matcher HttpCode specification ("200", "200,202", "200-299").
-bool matcher_accepts(const std::string& specification, int code);
-
 }  // namespace albatross::elbv2

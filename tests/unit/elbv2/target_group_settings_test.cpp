@@ -72,13 +72,4 @@ TEST_SUITE("elbv2.target_group_settings") {
     CHECK(error_of({{"Protocol", "HTTP"}, {"Port", 80}}).find("VPC") != std::string::npos);
     CHECK(error_of({{"TargetType", "lambda"}, {"Port", 80}}).starts_with("ValidationError"));
   }
-
-  TEST_CASE("matcher specifications accept codes, lists and ranges") {
-    CHECK(matcher_accepts("200", 200));
-    CHECK_FALSE(matcher_accepts("200", 201));
-    CHECK(matcher_accepts("200,202", 202));
-    CHECK(matcher_accepts("200-299", 250));
-    CHECK_FALSE(matcher_accepts("200-299", 302));
-    CHECK(matcher_accepts("200-299,302", 302));
-  }
 }
