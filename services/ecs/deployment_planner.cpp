@@ -375,10 +375,11 @@ class Planner {
           d.pending_count != before.pending_count || d.failed_tasks != before.failed_tasks)
         d.updated_at = in_.now;
     }
-    for (const auto& d : deps_)
-      if (std::find(plan_.dropped_deployments.begin(), plan_.dropped_deployments.end(), d.id) ==
+    // Newest first; a deployment created by this plan is newer than one created at the same instant.
+    for (auto it = deps_.rbegin(); it != deps_.rend(); ++it)
+      if (std::find(plan_.dropped_deployments.begin(), plan_.dropped_deployments.end(), it->id) ==
           plan_.dropped_deployments.end())
-        plan_.deployments.push_back(d);
+        plan_.deployments.push_back(*it);
     std::stable_sort(plan_.deployments.begin(), plan_.deployments.end(),
                      [](const Deployment& a, const Deployment& b) { return a.created_at > b.created_at; });
   }
