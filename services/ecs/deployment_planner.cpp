@@ -133,11 +133,10 @@ class Planner {
       if (t.started_at) continue;  // reached RUNNING: no throttle (AWS)
       ++p.consecutive_start_failures;
       int over = p.consecutive_start_failures - in_.timings.throttle_after;
-      if (over >= 0) {
-        auto delay = in_.timings.throttle_base * (over >= 20 ? (1 << 20) : (1 << over));
-        p.launch_not_before = in_.now + std::min(delay, in_.timings.throttle_max);
-        emit_condition(events::unable_to_start_consistently(svc_.name));
-      }
+      if (over < 0) continue;
+      auto delay = in_.timings.throttle_base * (over >= 20 ? (1 << 20) : (1 << over));
+      p.launch_not_before = in_.now + std::min(delay, in_.timings.throttle_max);
+      if (over == 0) emit_condition(events::unable_to_start_consistently(svc_.name));  // once, on entry
     }
   }
 

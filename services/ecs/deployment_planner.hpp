@@ -61,7 +61,7 @@ struct Service {
   DeploymentConfiguration deployment_configuration;
   int health_check_grace_period_seconds = 0;
   bool has_load_balancers = false;
-  std::vector<ServiceEvent> recent_events;  // newest first (only the first few are looked at)
+  std::vector<ServiceEvent> recent_events;  // newest first (only the newest is looked at)
 };
 
 struct Deployment {
@@ -97,13 +97,16 @@ struct Task {
   std::string last_status;    // PROVISIONING … RUNNING … STOPPED
   std::string desired_status = "RUNNING";
   std::string availability_zone;  // may be empty
-  std::optional<TimePoint> started_at;  // reached RUNNING
-  std::vector<TaskTarget> targets;       // one per load balancer of the service, once registered
+  std::optional<TimePoint> started_at;  // reached RUNNING (required for a RUNNING task to count)
+  // One per load balancer of the service; list a target group not registered yet as Initial, else a task
+  // registered in only some of its target groups would look healthy.
+  std::vector<TaskTarget> targets;
   ContainerHealth container_health = ContainerHealth::NotConfigured;
   std::string stop_code;  // for STOPPED tasks
   bool acknowledged = false;  // STOPPED tasks only: already reported in an earlier Plan::acknowledged
 };
 
+// AWS's fixed delays; the caller multiplies them by --time-scale.
 struct Timings {
   std::chrono::seconds healthy_settle{40};
   std::chrono::seconds repeat_interval{6 * 3600};

@@ -18,10 +18,14 @@ const TimePoint kT0 = TimePoint{} + std::chrono::hours(24 * 365 * 50);
 
 // A service with its deployments and tasks, the way the runtime would hold it, plus a tiny task lifecycle
 // model for multi-step simulations.
+enum class Health { LoadBalancer, Settle, ContainerCheck };
+
 struct World {
   PlanInput in;
   int task_seq = 0;
   int deployment_seq = 0;
+  Health health = Health::LoadBalancer;
+  std::vector<std::string> bad_task_definitions;  // their tasks run but fail health checks
 
   World(int desired, int min_percent, int max_percent, bool lb = true) {
     in.service.name = "web";
@@ -106,8 +110,15 @@ struct World {
     for (const auto& e : p.events) in.service.recent_events.insert(in.service.recent_events.begin(), {e, in.now});
   }
 
-  // One time step of the task lifecycle: PROVISIONING → RUNNING (target initial) → target healthy;
-  // stopping tasks drain for one step, then STOP.
+  bool is_bad(const Task& t) const {
+    const Deployment* d = dep(t.deployment_id);
+    return d && std::find(bad_task_definitions.begin(), bad_task_definitions.end(), d->task_definition) !=
+                    bad_task_definitions.end();
+  }
+
+  // One time step of the task lifecycle: PROVISIONING → RUNNING (target initial, container health UNKNOWN)
+  // → target / container healthy (unhealthy for a bad task definition); stopping tasks drain for one step,
+  // then STOP.
   void advance(seconds step) {
     in.now += step;
     std::erase_if(in.tasks, [](const Task& t) { return t.last_status == "STOPPED" && t.acknowledged; });
@@ -121,10 +132,15 @@ struct World {
       if (t.last_status == "PROVISIONING") {
         t.last_status = "RUNNING";
         t.started_at = in.now;
-        if (in.service.has_load_balancers) t.targets = {{kTg, 8080, HealthState::Initial, ""}};
-      } else if (t.last_status == "RUNNING" && !t.targets.empty() && t.targets[0].state == HealthState::Initial) {
-        t.targets[0].state = HealthState::Healthy;
+        if (health == Health::LoadBalancer) t.targets = {{kTg, 8080, HealthState::Initial, ""}};
+        if (health == Health::ContainerCheck) t.container_health = ContainerHealth::Unknown;
+        continue;
       }
+      if (t.last_status != "RUNNING") continue;
+      if (!t.targets.empty() && t.targets[0].state == HealthState::Initial)
+        t.targets[0].state = is_bad(t) ? HealthState::Unhealthy : HealthState::Healthy;
+      if (t.container_health == ContainerHealth::Unknown)
+        t.container_health = is_bad(t) ? ContainerHealth::Unhealthy : ContainerHealth::Healthy;
     }
   }
 
@@ -729,6 +745,86 @@ TEST_SUITE("ecs.deployment_planner") {
       CHECK(w.in.service.recent_events.front().message == "(service web) has reached a steady state.");
       CHECK(w.in.service.recent_events[1].message == "(service web) (deployment ecs-svc/2) deployment completed.");
     }
+  }
+
+  TEST_CASE("simulated rolling updates without a load balancer: settle time or container health checks") {
+    for (Health mode : {Health::Settle, Health::ContainerCheck}) {
+      CAPTURE(static_cast<int>(mode));
+      World w(3, 100, 200, false);
+      w.health = mode;
+      w.deployment("ecs-svc/1", "ACTIVE", "COMPLETED", seconds(3600));
+      w.deployment("ecs-svc/2", "PRIMARY", "IN_PROGRESS");
+      for (int i = 0; i < 3; ++i) {
+        Task& t = w.task("old" + std::to_string(i), "ecs-svc/1");
+        if (mode == Health::ContainerCheck) t.container_health = ContainerHealth::Healthy;
+      }
+      bool completed = false;
+      int steps = 0;
+      for (; steps < 100 && !completed; ++steps) {
+        Plan p = w.run();
+        w.apply(p);
+        CHECK(w.live() <= 6);
+        CHECK(w.healthy() >= 3);
+        completed = p.steady && p.deployments.size() == 1;
+        w.advance(seconds(10));
+      }
+      CHECK(completed);
+      // launch, RUNNING, healthy (40 s of settling versus one 10 s step), stop old, drain, STOPPED + complete
+      CHECK(steps == (mode == Health::Settle ? 8 : 5));
+    }
+  }
+
+  TEST_CASE("simulated service creation, then scale out and in") {
+    World w(3, 100, 200);
+    w.deployment("ecs-svc/1", "PRIMARY", "IN_PROGRESS");
+    auto settle = [&](int target_live) {
+      bool steady = false;
+      for (int i = 0; i < 50 && !steady; ++i) {
+        Plan p = w.run();
+        w.apply(p);
+        CHECK(w.live() <= max_tasks(w.in.service.desired_count, 200));
+        steady = p.steady;
+        if (!steady) w.advance(seconds(10));
+      }
+      CHECK(steady);
+      CHECK(w.live() == target_live);
+      CHECK(w.in.deployments.size() == 1);
+      CHECK(w.in.deployments[0].rollout_state == "COMPLETED");
+      CHECK(w.in.deployments[0].running_count == target_live);
+    };
+    settle(3);
+    CHECK(w.in.service.recent_events[1].message == "(service web) (deployment ecs-svc/1) deployment completed.");
+    w.in.service.desired_count = 7;
+    settle(7);
+    w.in.service.desired_count = 2;
+    settle(2);
+    CHECK(w.in.service.recent_events.front().message == "(service web) has reached a steady state.");
+  }
+
+  TEST_CASE("simulated failing deployment: the circuit breaker trips on health checks and rolls back") {
+    World w = rolling_update(2, 100, 200);
+    w.in.service.deployment_configuration.circuit_breaker = {true, true};
+    w.bad_task_definitions = {w.dep("ecs-svc/2")->task_definition};
+    bool completed = false;
+    bool failed_seen = false;
+    for (int steps = 0; steps < 100 && !completed; ++steps) {
+      Plan p = w.run();
+      w.apply(p);
+      CHECK(w.live() <= 4);
+      CHECK(w.healthy() >= 2);  // the old tasks keep serving throughout
+      failed_seen = failed_seen || has_event(p, "(service web) (deployment ecs-svc/2) deployment failed: tasks failed to start.");
+      completed = p.steady && p.deployments.size() == 1;
+      w.advance(seconds(10));
+    }
+    CHECK(failed_seen);
+    REQUIRE(completed);
+    CHECK(w.in.deployments[0].id == "ecs-svc/rollback1");
+    CHECK(w.in.deployments[0].task_definition == "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1");
+    CHECK(w.in.deployments[0].rollout_state == "COMPLETED");
+    CHECK(w.live_of("ecs-svc/rollback1") == 2);
+    bool unhealthy_event = std::any_of(w.in.service.recent_events.begin(), w.in.service.recent_events.end(),
+                                       [](const ServiceEvent& e) { return e.message.find("is unhealthy in") != std::string::npos; });
+    CHECK(unhealthy_event);
   }
 
   TEST_CASE("no primary deployment: the plan changes nothing") {
