@@ -17,6 +17,7 @@
 #include "emulator/scheduler.hpp"
 #include "services/acm/acm_service.hpp"
 #include "services/acm/local_ca.hpp"
+#include "services/autoscaling/autoscaling_service.hpp"
 #include "services/ec2/ec2_service.hpp"
 #include "services/iam/iam_service.hpp"
 #include "services/sts/sts_service.hpp"
@@ -75,6 +76,7 @@ struct App::Impl {
   std::optional<elbv2::Elbv2Service> elbv2;
   std::optional<iam::IamService> iam;
   std::optional<sts::StsService> sts;
+  std::optional<autoscaling::AutoscalingService> autoscaling;
   std::optional<routing::DataPlane> data_plane;
   std::uint64_t snapshot_version = 0;
   Gateway gateway;
@@ -125,6 +127,8 @@ int App::run() {
   app.gateway.add_service(app.iam->definition());
   app.sts.emplace(*app.db, app.config.account_id);
   app.gateway.add_service(app.sts->definition());
+  app.autoscaling.emplace(*app.db);
+  app.gateway.add_service(app.autoscaling->definition());
 
   app.data_plane.emplace(routing::DataPlaneOptions{app.config.time_scale, 2});
   app.data_plane->start();
