@@ -50,6 +50,14 @@ std::string url_encode(std::string_view text) {
   return out;
 }
 
+void check_path(const std::string& path) {
+  const bool printable = std::all_of(path.begin(), path.end(), [](unsigned char c) { return c >= 0x21 && c <= 0x7e; });
+  if (path.empty() || path.front() != '/' || path.back() != '/' || !printable)
+    throw AwsError{"ValidationError",
+                   "The specified value for path is invalid. It must begin and end with / and contain only "
+                   "alphanumeric characters and/or / characters."};
+}
+
 namespace {
 
 [[noreturn]] void malformed(const std::string& message) { throw AwsError{"MalformedPolicyDocumentException", message}; }

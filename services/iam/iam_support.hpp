@@ -19,6 +19,9 @@ std::string iam_arn(const RequestContext& ctx, std::string_view kind, std::strin
 // Percent-encoding of everything but RFC 3986 unreserved characters, as IAM returns documents.
 std::string url_encode(std::string_view text);
 
+// Paths are "/" or "/…/" of printable ASCII (the model's pattern is unanchored, so it is checked here).
+void check_path(const std::string& path);
+
 enum class PolicyKind { Identity, Trust };
 // Throws MalformedPolicyDocument with AWS's wording when `text` is not a policy document of that kind.
 void check_policy_document(std::string_view text, PolicyKind kind);

@@ -40,6 +40,7 @@ Json IamService::create_instance_profile(RequestContext& ctx, const Json& in) {
   const auto scope = scope_of(ctx);
   const std::string name = in.at("InstanceProfileName");
   const std::string path = in.value("Path", "/");
+  check_path(path);
   if (store().get(scope, kInstanceProfile, lower(name)))
     throw AwsError{"EntityAlreadyExistsException", "Instance Profile " + name + " already exists."};
   if (store().list(scope, kInstanceProfile).size() >= kInstanceProfilesPerAccount)

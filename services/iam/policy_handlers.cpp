@@ -70,6 +70,7 @@ Json IamService::create_policy(RequestContext& ctx, const Json& in) {
   const auto scope = scope_of(ctx);
   const std::string name = in.at("PolicyName");
   const std::string path = in.value("Path", "/");
+  check_path(path);
   if (store().find_by_name(scope, kPolicy, lower(name)))
     throw AwsError{"EntityAlreadyExistsException",
                    "A policy called " + name + " already exists. Duplicate names are not allowed."};

@@ -29,6 +29,7 @@ Json IamService::create_role(RequestContext& ctx, const Json& in) {
   const auto scope = scope_of(ctx);
   const std::string name = in.at("RoleName");
   const std::string path = in.value("Path", "/");
+  check_path(path);
   if (store().get(scope, kRole, lower(name)))
     throw AwsError{"EntityAlreadyExistsException", "Role with name " + name + " already exists."};
   const std::string trust = in.at("AssumeRolePolicyDocument");
