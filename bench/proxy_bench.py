@@ -361,7 +361,10 @@ def soak(albatross, ports, args):
     index = 0
     while time.monotonic() - start < args.soak:
         proto = "http" if index % 2 == 0 else "https"
-        slice_s = max(1, min(args.soak_interval, int(args.soak - (time.monotonic() - start))))
+        remaining = int(args.soak - (time.monotonic() - start))
+        if remaining < 2:
+            break
+        slice_s = min(args.soak_interval, remaining)
         r = run_wrk(f"{proto}://127.0.0.1:{ports[proto]}", args, duration=slice_s)
         sample = {"t": round(time.monotonic() - start), "proto": proto, "rps": r["rps"], "p99_ms": r["p99_ms"],
                   "errors": r["errors"] + r["non2xx"], "rss_kib": rss_kib(albatross.proc.pid)}

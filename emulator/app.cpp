@@ -127,7 +127,9 @@ int App::run() {
   app.gateway.add_service(app.iam->definition());
   app.sts.emplace(*app.db, app.config.account_id);
   app.gateway.add_service(app.sts->definition());
-  app.autoscaling.emplace(*app.db);
+  app.autoscaling.emplace(*app.db, [&app](const RequestContext& ctx, const std::string& service) {
+    app.iam->ensure_service_linked_role(ctx, service);
+  });
   app.gateway.add_service(app.autoscaling->definition());
 
   app.data_plane.emplace(routing::DataPlaneOptions{app.config.time_scale, 2});

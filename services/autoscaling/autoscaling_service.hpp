@@ -4,6 +4,7 @@
 // ResourceStore with AWS's validation and errors. Policies are stored, not executed: the ECS scaler that will
 // act on them reads them through scaling_targets.hpp.
 
+#include <functional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -26,9 +27,13 @@ inline constexpr char kActivity[] = "application-autoscaling:scaling-activity";
 
 std::string target_id(const std::string& service_namespace, const std::string& dimension, const std::string& resource_id);
 
+// Creates a service-linked role (by service principal) in the caller's account unless it exists; IAM's.
+using EnsureLinkedRole = std::function<void(const RequestContext&, const std::string& service_principal)>;
+
 class AutoscalingService {
  public:
-  explicit AutoscalingService(storage::Database& db) : store_(db) {}
+  explicit AutoscalingService(storage::Database& db, EnsureLinkedRole ensure_linked_role = {})
+      : store_(db), ensure_linked_role_(std::move(ensure_linked_role)) {}
   ServiceDefinition definition();
 
   using Json = nlohmann::json;
@@ -54,6 +59,7 @@ class AutoscalingService {
 
  private:
   storage::ResourceStore store_;
+  EnsureLinkedRole ensure_linked_role_;
 };
 
 }  // namespace albatross::autoscaling

@@ -55,6 +55,9 @@ Json AutoscalingService::register_scalable_target(RequestContext& ctx, const Jso
               {"CreationTime", Clock::now()},
               {"SuspendedState", suspended},
               {"ScalableTargetARN", arn}};
+  // Like AWS, the first use creates the service-linked role the target runs under.
+  if (!in.contains("RoleARN") && ensure_linked_role_)
+    ensure_linked_role_(ctx, service_namespace + ".application-autoscaling.amazonaws.com");
   store().put(scope, {kTarget, id, "", arn, doc});
   if (!tags.empty()) store().add_tags(scope, arn, tag_list(tags));
   return {{"ScalableTargetARN", arn}};

@@ -99,10 +99,15 @@ class IamService {
   std::optional<storage::Resource> customer_policy(const storage::Scope& scope, const std::string& arn);
   // The Policy shape for either kind (`with_details`: Description and Tags, as GetPolicy answers).
   Json policy_output(const RequestContext& ctx, const std::string& arn, bool with_details);
+  // Creates the service's service-linked role unless it exists (as AWS services do when first used, e.g.
+  // Application Auto Scaling for "ecs.application-autoscaling.amazonaws.com"). Unknown services: nothing.
+  void ensure_service_linked_role(const RequestContext& ctx, const std::string& service);
   // How many roles in the account have the policy attached.
   int attachment_count(const storage::Scope& scope, const std::string& policy_arn);
 
  private:
+  storage::Resource store_linked_role(const RequestContext& ctx, const std::string& service, const std::string& name,
+                                      const std::string& description);
   storage::Database& db_;
   storage::ResourceStore store_;
 };

@@ -54,6 +54,33 @@ std::string trust_policy_for(const std::string& service) {
 
 }  // namespace
 
+storage::Resource IamService::store_linked_role(const RequestContext& ctx, const std::string& service,
+                                                const std::string& name, const std::string& description) {
+  const auto scope = scope_of(ctx);
+  const LinkedRole* linked = linked_role_for(service);
+  const std::string path = "/aws-service-role/" + service + "/";
+  Json doc = {{"Path", path},
+              {"RoleName", name},
+              {"RoleId", unique_id("AROA")},
+              {"Arn", iam_arn(ctx, "role", path, name)},
+              {"CreateDate", Clock::now()},
+              {"AssumeRolePolicyDocument", trust_policy_for(service)},
+              {"MaxSessionDuration", 3600},
+              {"AttachedPolicies", Json::array()},
+              {"InlinePolicies", Json::object()}};
+  // The managed policy ARN in the caller's partition.
+  const auto* policy = find_aws_managed_policy(linked->policy_arn);
+  if (policy) doc["AttachedPolicies"].push_back(aws_managed_policy_arn(*policy, arn::partition_for_region(ctx.region)));
+  if (!description.empty()) doc["Description"] = description;
+  return store().put(scope, {kRole, lower(name), "", name, doc});
+}
+
+void IamService::ensure_service_linked_role(const RequestContext& ctx, const std::string& service) {
+  const LinkedRole* linked = linked_role_for(service);
+  if (!linked || store().get(scope_of(ctx), kRole, lower(linked->role_name))) return;
+  store_linked_role(ctx, service, linked->role_name, linked->description);
+}
+
 Json IamService::create_service_linked_role(RequestContext& ctx, const Json& in) {
   const auto scope = scope_of(ctx);
   const std::string service = in.at("AWSServiceName");
@@ -68,22 +95,8 @@ Json IamService::create_service_linked_role(RequestContext& ctx, const Json& in)
   if (store().get(scope, kRole, lower(name)))
     throw AwsError{"InvalidInputException",
                    "Service role name " + name + " has been taken in this account, please try a different suffix."};
-  const std::string path = "/aws-service-role/" + service + "/";
-  Json doc = {{"Path", path},
-              {"RoleName", name},
-              {"RoleId", unique_id("AROA")},
-              {"Arn", iam_arn(ctx, "role", path, name)},
-              {"CreateDate", Clock::now()},
-              {"AssumeRolePolicyDocument", trust_policy_for(service)},
-              {"MaxSessionDuration", 3600},
-              {"AttachedPolicies", Json::array()},
-              {"InlinePolicies", Json::object()}};
-  // The managed policy ARN in the caller's partition.
-  const auto* policy = find_aws_managed_policy(linked->policy_arn);
-  if (policy) doc["AttachedPolicies"].push_back(aws_managed_policy_arn(*policy, arn::partition_for_region(ctx.region)));
   const std::string description = in.value("Description", std::string(linked->description));
-  if (!description.empty()) doc["Description"] = description;
-  auto role = store().put(scope, {kRole, lower(name), "", name, doc});
+  auto role = store_linked_role(ctx, service, name, description);
   return {{"Role", role_output(scope, role, RoleView::Create)}};
 }
 

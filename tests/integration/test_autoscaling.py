@@ -92,6 +92,9 @@ def test_register_describe_update_deregister_cli(aws, raw, account):
     assert target["SuspendedState"] == {"DynamicScalingInSuspended": False, "DynamicScalingOutSuspended": False,
                                         "ScheduledScalingSuspended": False}
     assert "CreationTime" in target
+    # The first ECS target creates the service-linked role it names, as AWS does.
+    role = ok(aws, "iam", "get-role", "--role-name", "AWSServiceRoleForApplicationAutoScaling_ECSService")["Role"]
+    assert role["Arn"] == target["RoleARN"]
 
     # Re-registering updates only what is given, and keeps the ARN.
     ok(aws, "application-autoscaling", "register-scalable-target", "--service-namespace", NS,
