@@ -1,5 +1,7 @@
 #include "services/sts/sts_service.hpp"
 
+#include <algorithm>
+
 #include "emulator/request_identity.hpp"
 #include "services/common/arn.hpp"
 #include "services/iam/iam_service.hpp"
@@ -46,10 +48,14 @@ Json StsService::get_caller_identity(RequestContext& ctx, const Json&) {
 Json StsService::assume_role(RequestContext& ctx, const Json& in) {
   const std::string role_arn = in.at("RoleArn");
   const std::string session = in.at("RoleSessionName");
+  // As AWS answers: a string that is not an ARN, or a well-formed ARN of something other than a role (a user,
+  // a SAML provider), is invalid; a malformed role ARN or a role that does not exist looks like a role the
+  // caller may not assume.
+  const bool well_formed = std::count(role_arn.begin(), role_arn.end(), ':') >= 5;
   const auto parsed = iam::parse_role_arn(role_arn);
-  if (!parsed) throw AwsError{"ValidationError", "Request ARN is invalid"};
-  const auto role = iam::find_role(db_, parsed->first, parsed->second);
-  // A role that does not exist looks, to AWS, like one the caller may not assume.
+  if (!role_arn.starts_with("arn:") || (well_formed && !parsed))
+    throw AwsError{"ValidationError", "Request ARN is invalid"};
+  const auto role = parsed ? iam::find_role(db_, parsed->first, parsed->second) : std::nullopt;
   if (!role || role->document["Arn"] != role_arn)
     throw AwsError{"AccessDenied",
                    "User: " + root_arn(ctx) + " is not authorized to perform: sts:AssumeRole on resource: " + role_arn,

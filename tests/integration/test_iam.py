@@ -450,3 +450,31 @@ def test_wire_documents_are_url_encoded_and_errors_are_query_xml(server, account
                                   headers=headers)
     assert status == 404
     assert "<Code>NoSuchEntity</Code>" in body.decode() and "<Type>Sender</Type>" in body.decode()
+
+
+def test_roles_policies_and_scaling_targets_survive_kill_9(make_server):
+    srv = make_server()
+    account = random_account()
+    iam = srv.client("iam", account=account)
+    make_role(iam, "durable")
+    arn = iam.create_policy(PolicyName="durable-p", PolicyDocument=json.dumps(POLICY))["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName="durable", PolicyArn=arn)
+    srv.client("application-autoscaling", account=account).register_scalable_target(
+        ServiceNamespace="ecs", ResourceId="service/c/s", ScalableDimension="ecs:service:DesiredCount",
+        MinCapacity=1, MaxCapacity=2)
+    srv.restart(hard=True)
+    iam = srv.client("iam", account=account)
+    assert iam.get_role(RoleName="durable")["Role"]["AssumeRolePolicyDocument"] == TRUST
+    assert iam.list_attached_role_policies(RoleName="durable")["AttachedPolicies"] == [
+        {"PolicyName": "durable-p", "PolicyArn": arn}]
+    targets = srv.client("application-autoscaling", account=account).describe_scalable_targets(
+        ServiceNamespace="ecs")["ScalableTargets"]
+    assert [t["ResourceId"] for t in targets] == ["service/c/s"]
+
+
+def test_reset_wipes_iam(make_server):
+    srv = make_server()
+    account = random_account()
+    make_role(srv.client("iam", account=account), "temp")
+    srv.reset()
+    assert srv.client("iam", account=account).list_roles()["Roles"] == []

@@ -132,9 +132,13 @@ def test_assume_role_in_another_account(server, account, role):
 
 def test_assume_role_bad_arn_and_bad_session_name(server, account):
     sts = server.client("sts", account=account)
-    code, message, status = client_error(sts.assume_role, RoleArn="arn:aws:iam::123:user/someone-x",
-                                         RoleSessionName="s1")
-    assert (code, message, status) == ("ValidationError", "Request ARN is invalid", 400)
+    for arn in ("not-an-arn-of-any-kind", f"arn:aws:iam::{account}:saml-provider/corp"):
+        code, message, status = client_error(sts.assume_role, RoleArn=arn, RoleSessionName="s1")
+        assert (code, message, status) == ("ValidationError", "Request ARN is invalid", 400), arn
+    # A mistyped role ARN is refused like a role the caller may not assume.
+    arn = f"arn:aws:iam:{account}:role/missing-colon"
+    code, message, status = client_error(sts.assume_role, RoleArn=arn, RoleSessionName="s1")
+    assert (code, status) == ("AccessDenied", 403) and message.endswith(arn), message
     code, message, _ = client_error(sts.assume_role, RoleArn=f"arn:aws:iam::{account}:role/r",
                                     RoleSessionName="has space")
     assert code == "ValidationError" and "roleSessionName" in message
