@@ -69,7 +69,7 @@ void check_target_tracking(const Json& in) {
       invalid("Unsupported predefined metric type " + metric + " for service namespace " + service_namespace);
     if (metric == "ALBRequestCountPerTarget") {
       if (!spec.contains("ResourceLabel"))
-        invalid("ResourceLabel must be specified for the predefined metric type ALBRequestCountPerTarget");
+        invalid("Resource label should be specified for predefined metric type ALBRequestCountPerTarget");
       if (!is_alb_resource_label(spec["ResourceLabel"]))
         invalid("Invalid ResourceLabel: " + spec["ResourceLabel"].get<std::string>() +
                 ". It must be of the form app/<load-balancer-name>/<load-balancer-id>/targetgroup/"

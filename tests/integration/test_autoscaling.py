@@ -224,7 +224,8 @@ def test_alb_request_count_per_target(aas):
     with pytest.raises(Exception) as ei:
         cpu_policy(aas, "r2", PredefinedMetricSpecification={"PredefinedMetricType": "ALBRequestCountPerTarget"})
     assert ei.value.response["Error"]["Code"] == "ValidationException"
-    assert "ResourceLabel" in ei.value.response["Error"]["Message"]
+    assert ei.value.response["Error"]["Message"] == (
+        "Resource label should be specified for predefined metric type ALBRequestCountPerTarget")
     with pytest.raises(Exception) as ei:
         cpu_policy(aas, "r3", PredefinedMetricSpecification={"PredefinedMetricType": "ALBRequestCountPerTarget",
                                                               "ResourceLabel": "app/only/three"})
