@@ -45,6 +45,24 @@ def rss_kib(pid):
     return None
 
 
+def cpu_seconds(pgid):
+    """User+system CPU seconds of every live process in the process group (nginx's workers, HAProxy's threads,
+    Albatross's threads)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after ")": state ppid pgrp ... utime(11) stime(12)
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def wait_for(predicate, timeout, what):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -220,11 +238,18 @@ defaults
     timeout client 60s
     timeout server 60s
     option http-keep-alive
+    option forwardfor
+    unique-id-format %{{+X}}o\\ %ci:%cp_%fi:%fp_%Ts_%rt:%pid
+    unique-id-header X-Amzn-Trace-Id
 frontend http_in
     bind 127.0.0.1:{http_port}
+    http-request set-header X-Forwarded-Proto http
+    http-request set-header X-Forwarded-Port {http_port}
     default_backend app
 frontend https_in
     bind 127.0.0.1:{https_port} ssl crt {pem}
+    http-request set-header X-Forwarded-Proto https
+    http-request set-header X-Forwarded-Port {https_port}
     default_backend app
 backend app
     http-reuse always
@@ -266,6 +291,10 @@ http {{
             proxy_http_version 1.1;
             proxy_set_header Connection "";
             proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Forwarded-Port $server_port;
+            proxy_set_header X-Amzn-Trace-Id $request_id;
         }}
     }}
 }}
@@ -331,21 +360,24 @@ def ratio(a, b):
 def print_report(results, rss, args):
     print(f"\nwrk -t{args.threads} -c{args.connections} -d{args.duration}s, path {args.path}; "
           f"{args.proxy_threads} worker threads/processes per proxy; loopback; {os.cpu_count()} CPUs")
-    print(f"{'target':<10} {'proto':<6} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'non-2xx':>8}")
+    print(f"{'target':<10} {'proto':<6} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'non-2xx':>8} "
+          f"{'CPU s':>6} {'CPU µs/req':>10}")
     for proto in ("http", "https"):
         for name in ("backend", "albatross", "haproxy", "nginx"):
             r = results.get((name, proto))
             if r:
                 print(f"{name:<10} {proto:<6} {fmt(r['rps'], 0):>10} {fmt(r['p50_ms']):>8} {fmt(r['p99_ms']):>8} "
-                      f"{r['errors']:>7} {r['non2xx']:>8}")
-    print("\nratios (Albatross / other): req/s (higher is better), p50 and p99 latency (lower is better)")
+                      f"{r['errors']:>7} {r['non2xx']:>8} {fmt(r.get('cpu_s'), 1):>6} "
+                      f"{fmt(r.get('cpu_us_per_req'), 1):>10}")
+    print("\nratios (Albatross / other): req/s (higher is better), p50, p99 and CPU per request (lower is better)")
     for proto in ("http", "https"):
         alb = results.get(("albatross", proto))
         for other in ("haproxy", "nginx"):
             o = results.get((other, proto))
             if alb and o:
                 print(f"  {proto:<5} albatross/{other:<8} req/s {fmt(ratio(alb['rps'], o['rps']))}  "
-                      f"p50 {fmt(ratio(alb['p50_ms'], o['p50_ms']))}  p99 {fmt(ratio(alb['p99_ms'], o['p99_ms']))}")
+                      f"p50 {fmt(ratio(alb['p50_ms'], o['p50_ms']))}  p99 {fmt(ratio(alb['p99_ms'], o['p99_ms']))}  "
+                      f"CPU/req {fmt(ratio(alb.get('cpu_us_per_req'), o.get('cpu_us_per_req')))}")
     if rss:
         print(f"\nAlbatross RSS: before {rss['before_kib'] / 1024:.1f} MiB, after {rss['after_kib'] / 1024:.1f} MiB")
 
@@ -422,6 +454,8 @@ def main():
         if "nginx" in args.only:
             n = start_nginx(procs, tmp, backend, args.proxy_threads, crt, key)
             ports["nginx"] = {"http": n[0], "https": n[1]}
+        # Each child leads its own process group; CPU is summed over the group.
+        pids = {"backend" if name == "test_app" else name: proc.pid for name, proc, _ in procs.procs}
         if albatross:
             rss["before_kib"] = rss_kib(albatross.proc.pid)
         if args.soak:
@@ -433,7 +467,13 @@ def main():
                     if name not in args.only or proto not in ports.get(name, {}):
                         continue
                     print(f"wrk {name} {proto} ...", flush=True)
+                    pgid = pids[name]
+                    before = cpu_seconds(pgid)
                     results[(name, proto)] = run_wrk(f"{proto}://127.0.0.1:{ports[name][proto]}", args)
+                    used = cpu_seconds(pgid) - before
+                    done = results[(name, proto)].get("requests")
+                    results[(name, proto)]["cpu_s"] = used
+                    results[(name, proto)]["cpu_us_per_req"] = used * 1e6 / done if done else None
                     if results[(name, proto)]["rps"] is None:
                         print(results[(name, proto)].get("raw", ""))
         if albatross:
