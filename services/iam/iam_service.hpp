@@ -5,8 +5,10 @@
 // regard to case, as in AWS, so the store id is the lower-cased name. PassRole and policy evaluation are not
 // emulated: policies are stored and returned, never enforced.
 
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -97,8 +99,13 @@ class IamService {
   // A customer managed policy of the account (NoSuchEntity "Policy <arn> was not found." when missing and not
   // an AWS managed one; AWS managed policies answer nothing here).
   std::optional<storage::Resource> customer_policy(const storage::Scope& scope, const std::string& arn);
-  // The Policy shape for either kind (`with_details`: Description and Tags, as GetPolicy answers).
-  Json policy_output(const RequestContext& ctx, const std::string& arn, bool with_details);
+  // How many roles use each policy: as an attached policy (first) and as a permissions boundary (second).
+  using PolicyUsage = std::map<std::string, std::pair<int, int>>;
+  PolicyUsage policy_usage(const storage::Scope& scope);
+  // The Policy shape for either kind (`with_details`: Description and Tags, as GetPolicy answers). `usage`
+  // saves a scan of the roles when many policies are described at once.
+  Json policy_output(const RequestContext& ctx, const std::string& arn, bool with_details,
+                     const PolicyUsage* usage = nullptr);
   // Creates the service's service-linked role unless it exists (as AWS services do when first used, e.g.
   // Application Auto Scaling for "ecs.application-autoscaling.amazonaws.com"). Unknown services: nothing.
   void ensure_service_linked_role(const RequestContext& ctx, const std::string& service);

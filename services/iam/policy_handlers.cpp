@@ -33,7 +33,17 @@ std::optional<storage::Resource> IamService::customer_policy(const storage::Scop
   return policy;
 }
 
-Json IamService::policy_output(const RequestContext& ctx, const std::string& arn, bool with_details) {
+IamService::PolicyUsage IamService::policy_usage(const storage::Scope& scope) {
+  PolicyUsage usage;
+  for (const auto& role : store().list(scope, kRole)) {
+    for (const auto& attached : role.document.value("AttachedPolicies", Json::array())) ++usage[attached].first;
+    if (role.document.contains("PermissionsBoundary")) ++usage[role.document["PermissionsBoundary"]].second;
+  }
+  return usage;
+}
+
+Json IamService::policy_output(const RequestContext& ctx, const std::string& arn, bool with_details,
+                               const PolicyUsage* usage) {
   const auto scope = scope_of(ctx);
   Json out;
   if (const auto* managed = find_aws_managed_policy(arn)) {
@@ -57,11 +67,11 @@ Json IamService::policy_output(const RequestContext& ctx, const std::string& arn
       if (!tags.empty()) out["Tags"] = tags;
     }
   }
-  out["AttachmentCount"] = attachment_count(scope, out["Arn"]);
-  int boundaries = 0;
-  for (const auto& role : store().list(scope, kRole))
-    if (role.document.value("PermissionsBoundary", "") == out["Arn"]) ++boundaries;
-  out["PermissionsBoundaryUsageCount"] = boundaries;
+  const PolicyUsage own_usage = usage ? PolicyUsage() : policy_usage(scope);
+  const PolicyUsage& counts = usage ? *usage : own_usage;
+  const auto found = counts.find(out["Arn"].get<std::string>());
+  out["AttachmentCount"] = found == counts.end() ? 0 : found->second.first;
+  out["PermissionsBoundaryUsageCount"] = found == counts.end() ? 0 : found->second.second;
   out["IsAttachable"] = true;
   return out;
 }
@@ -135,9 +145,10 @@ Json IamService::list_policies(RequestContext& ctx, const Json& in) {
       arns.push_back(aws_managed_policy_arn(managed, arn::partition_for_region(ctx.region)));
   if (which != "AWS")
     for (const auto& policy : store().list(scope, kPolicy)) arns.push_back(policy.id);
+  const PolicyUsage usage = policy_usage(scope);
   Json policies = Json::array();
   for (const auto& arn : arns) {
-    Json policy = policy_output(ctx, arn, false);
+    Json policy = policy_output(ctx, arn, false, &usage);
     if (!path_matches(in, policy["Path"])) continue;
     if (only_attached && policy[count_key] == 0) continue;
     policies.push_back(policy);
