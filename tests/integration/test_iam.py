@@ -232,12 +232,28 @@ def test_policy_versions(aws, iam, account):
     iam.delete_policy(PolicyArn=arn)
 
 
+def test_policy_tags(aws, iam, account):
+    arn = iam.create_policy(PolicyName="tagged", PolicyDocument=json.dumps(POLICY),
+                            Tags=[{"Key": "a", "Value": "1"}])["Policy"]["Arn"]
+    ok(aws, "iam", "tag-policy", "--policy-arn", arn, "--tags", "Key=b,Value=2")
+    assert ok(aws, "iam", "list-policy-tags", "--policy-arn", arn)["Tags"] == [
+        {"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}]
+    iam.untag_policy(PolicyArn=arn, TagKeys=["a"])
+    assert iam.list_policy_tags(PolicyArn=arn)["Tags"] == [{"Key": "b", "Value": "2"}]
+    missing = f"arn:aws:iam::{account}:policy/none"
+    code, message, status = client_error(iam.tag_policy, PolicyArn=missing, Tags=[{"Key": "k", "Value": "v"}])
+    assert (code, message, status) == ("NoSuchEntity", f"Policy {missing} was not found.", 404)
+    code, _, status = client_error(iam.tag_policy, PolicyArn=EXEC_POLICY, Tags=[{"Key": "k", "Value": "v"}])
+    assert (code, status) == ("AccessDenied", 403)
+    iam.delete_policy(PolicyArn=arn)
+    code, _, _ = client_error(iam.list_policy_tags, PolicyArn=arn)
+    assert code == "NoSuchEntity"
+
+
 def test_aws_managed_policies_are_readable_not_writable(aws, iam):
     policy = ok(aws, "iam", "get-policy", "--policy-arn", EXEC_POLICY)["Policy"]
     assert policy["PolicyName"] == "AmazonECSTaskExecutionRolePolicy" and policy["Path"] == "/service-role/"
     assert re.fullmatch(r"ANPA[A-Z0-9]{17}", policy["PolicyId"])
-    # The same id in every account, as in AWS.
-    other = iam.meta.events  # noqa: F841 - keep the client alive
     document = iam.get_policy_version(PolicyArn=EXEC_POLICY, VersionId=policy["DefaultVersionId"])[
         "PolicyVersion"]["Document"]
     actions = document["Statement"][0]["Action"]
