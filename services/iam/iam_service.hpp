@@ -35,7 +35,7 @@ std::optional<std::pair<std::string, std::string>> parse_role_arn(const std::str
 
 class IamService {
  public:
-  explicit IamService(storage::Database& db) : db_(db), store_(db) {}
+  explicit IamService(storage::Database& db) : store_(db) {}
   ServiceDefinition definition();
 
   using Json = nlohmann::json;
@@ -115,7 +115,6 @@ class IamService {
  private:
   storage::Resource store_linked_role(const RequestContext& ctx, const std::string& service, const std::string& name,
                                       const std::string& description);
-  storage::Database& db_;
   storage::ResourceStore store_;
 };
 
