@@ -337,3 +337,24 @@ def test_tags(aas, raw, account):
     aas.deregister_scalable_target(ServiceNamespace=NS, ResourceId=RID, ScalableDimension=DIM)
     status, body = raw("ListTagsForResource", {"ResourceARN": arn})
     assert body["__type"] == "ResourceNotFoundException"
+
+
+def test_tags_and_target_arn_with_cli_v1(server, account, aws_v1_path):
+    """CLI v1 ships a botocore new enough for the tagging operations and ScalableTargetARN."""
+    if not aws_v1_path:
+        pytest.skip("aws CLI v1 is not installed")
+
+    def v1(*args):
+        rc, out, err = server.aws("application-autoscaling", *args, account=account, cli=aws_v1_path)
+        assert rc == 0, f"aws v1 {' '.join(args)} -> rc={rc}: {err}"
+        return out
+
+    arn = v1("register-scalable-target", "--service-namespace", NS, "--resource-id", RID, "--scalable-dimension", DIM,
+             "--min-capacity", "1", "--max-capacity", "4", "--tags", "team=web")["ScalableTargetARN"]
+    assert re.fullmatch(rf"arn:aws:application-autoscaling:us-east-1:{account}:scalable-target/[0-9a-f]+", arn)
+    assert v1("describe-scalable-targets", "--service-namespace", NS)["ScalableTargets"][0]["ScalableTargetARN"] == arn
+    v1("tag-resource", "--resource-arn", arn, "--tags", "env=prod")
+    assert v1("list-tags-for-resource", "--resource-arn", arn)["Tags"] == {"team": "web", "env": "prod"}
+    v1("untag-resource", "--resource-arn", arn, "--tag-keys", "team")
+    assert v1("list-tags-for-resource", "--resource-arn", arn)["Tags"] == {"env": "prod"}
+    v1("deregister-scalable-target", "--service-namespace", NS, "--resource-id", RID, "--scalable-dimension", DIM)

@@ -167,3 +167,21 @@ def test_wire_is_query_xml_with_the_sts_namespace(server, account):
     assert status == 200
     assert '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">' in text
     assert f"<Account>{account}</Account>" in text
+
+
+def test_sts_and_iam_with_cli_v1(server, account, aws_v1_path):
+    """The same query wire through CLI v1's much newer botocore."""
+    if not aws_v1_path:
+        pytest.skip("aws CLI v1 is not installed")
+
+    def v1(*args):
+        rc, out, err = server.aws(*args, account=account, cli=aws_v1_path)
+        assert rc == 0, f"aws v1 {' '.join(args)} -> rc={rc}: {err}"
+        return out
+
+    assert v1("sts", "get-caller-identity")["Arn"] == f"arn:aws:iam::{account}:root"
+    role = v1("iam", "create-role", "--role-name", "v1-role", "--assume-role-policy-document", TRUST)["Role"]
+    assert role["AssumeRolePolicyDocument"] == json.loads(TRUST)
+    out = v1("sts", "assume-role", "--role-arn", role["Arn"], "--role-session-name", "v1")
+    check_credentials(out["Credentials"], 3600)
+    v1("iam", "delete-role", "--role-name", "v1-role")
