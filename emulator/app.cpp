@@ -17,7 +17,10 @@
 #include "emulator/scheduler.hpp"
 #include "services/acm/acm_service.hpp"
 #include "services/acm/local_ca.hpp"
+#include "services/autoscaling/autoscaling_service.hpp"
 #include "services/ec2/ec2_service.hpp"
+#include "services/iam/iam_service.hpp"
+#include "services/sts/sts_service.hpp"
 #include "routing/data_plane.hpp"
 #include "routing/loopback_address.hpp"
 #include "storage/resource_store.hpp"
@@ -71,6 +74,9 @@ struct App::Impl {
   std::optional<acm::AcmService> acm;
   std::optional<ec2::Ec2Service> ec2;
   std::optional<elbv2::Elbv2Service> elbv2;
+  std::optional<iam::IamService> iam;
+  std::optional<sts::StsService> sts;
+  std::optional<autoscaling::AutoscalingService> autoscaling;
   std::optional<routing::DataPlane> data_plane;
   std::uint64_t snapshot_version = 0;
   Gateway gateway;
@@ -117,6 +123,14 @@ int App::run() {
   app.gateway.add_service(app.ec2->definition());
   app.elbv2.emplace(elbv2::Elbv2Dependencies{*app.db, app.clock, app.changes, *app.acm, *app.ec2});
   app.gateway.add_service(app.elbv2->definition());
+  app.iam.emplace(*app.db);
+  app.gateway.add_service(app.iam->definition());
+  app.sts.emplace(*app.db, app.config.account_id);
+  app.gateway.add_service(app.sts->definition());
+  app.autoscaling.emplace(*app.db, [&app](const RequestContext& ctx, const std::string& service) {
+    app.iam->ensure_service_linked_role(ctx, service);
+  });
+  app.gateway.add_service(app.autoscaling->definition());
 
   app.data_plane.emplace(routing::DataPlaneOptions{app.config.time_scale, 2});
   app.data_plane->start();
