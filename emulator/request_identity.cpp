@@ -76,11 +76,44 @@ std::optional<CredentialScope> parse_credential_scope(std::string_view text) {
   return CredentialScope{std::string(parts[0]), std::string(parts[2]), std::string(parts[3])};
 }
 
+namespace {
+constexpr std::string_view kBase32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+constexpr std::uint64_t kAccountMask = 0x7fffffffff80ULL;  // bits 7..46 of the key's first 6 bytes
+}  // namespace
+
+std::optional<std::string> account_in_temporary_key(std::string_view key) {
+  if (key.size() != 20 || !key.starts_with("ASIA")) return std::nullopt;
+  std::uint64_t first48 = 0;  // the first 6 decoded bytes, from the first 48 bits (9.6 base32 chars)
+  int bits = 0;
+  for (const char c : key.substr(4, 10)) {
+    const auto value = kBase32.find(c);
+    if (value == std::string_view::npos) return std::nullopt;
+    first48 = (first48 << 5) | value;
+    bits += 5;
+  }
+  first48 >>= bits - 48;
+  std::string account = std::to_string((first48 & kAccountMask) >> 7);
+  if (account.size() > 12) return std::nullopt;
+  return std::string(12 - account.size(), '0') + account;
+}
+
+std::string temporary_key_for_account(const std::string& account_id, std::uint64_t random_bits) {
+  // AWS encodes the account in bits 7..46 of a key's first 48 bits (what sts:GetAccessKeyInfo decodes).
+  const std::uint64_t first48 = ((std::stoull(account_id) << 7) & kAccountMask) | (random_bits & 0x7f);
+  std::string key = "ASIA";
+  // 80 bits: first48 followed by 32 random bits, 16 base32 characters.
+  const unsigned __int128 all = (static_cast<unsigned __int128>(first48) << 32) | ((random_bits >> 7) & 0xffffffffULL);
+  for (int shift = 75; shift >= 0; shift -= 5) key += kBase32[static_cast<std::size_t>((all >> shift) & 31)];
+  return key;
+}
+
 std::string account_for_access_key(std::string_view access_key_id, const std::string& default_account) {
   const bool twelve_digits = access_key_id.size() == 12 &&
                              std::all_of(access_key_id.begin(), access_key_id.end(),
                                          [](char c) { return c >= '0' && c <= '9'; });
-  return twelve_digits ? std::string(access_key_id) : default_account;
+  if (twelve_digits) return std::string(access_key_id);
+  // Temporary keys (ours from sts:AssumeRole, or AWS's) carry their account.
+  return account_in_temporary_key(access_key_id).value_or(default_account);
 }
 
 RequestIdentity identify_request(const HttpRequest& request, const FormFields& form,

@@ -3,6 +3,7 @@
 // them: X-Amz-Target (JSON protocols), Action/Version form fields (query protocols) and the SigV4
 // credential scope (Authorization header or presigned X-Amz-Credential).
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,8 +33,12 @@ struct CredentialScope {
 // X-Amz-Credential value alone). Empty optional when it is not SigV4.
 std::optional<CredentialScope> parse_credential_scope(std::string_view text);
 
-// 12 digits -> that account; anything else -> the default.
+// 12 digits -> that account; a temporary "ASIA…" key -> the account encoded in it; anything else -> the default.
 std::string account_for_access_key(std::string_view access_key_id, const std::string& default_account);
+// The account AWS encodes in a temporary access key id (bits 7..46 of its base32 payload), if it is one.
+std::optional<std::string> account_in_temporary_key(std::string_view access_key_id);
+// An "ASIA…" access key id that encodes `account_id` (12 digits); the other bits come from random_bits.
+std::string temporary_key_for_account(const std::string& account_id, std::uint64_t random_bits);
 
 struct RequestIdentity {
   std::string model_name;  // empty when the service could not be identified

@@ -67,7 +67,7 @@ Json StsService::assume_role(RequestContext& ctx, const Json& in) {
   const bool session_policies = in.contains("Policy") || in.contains("PolicyArns") || in.contains("Tags");
   const int packed = packed_policy_percent(in);
   const std::string role_name = role->document["RoleName"];
-  Json out = {{"Credentials", temporary_credentials(duration)},
+  Json out = {{"Credentials", temporary_credentials(parsed->first, duration)},
               {"AssumedRoleUser",
                {{"AssumedRoleId", role->document["RoleId"].get<std::string>() + ":" + session},
                 {"Arn", "arn:" + arn::partition_for_region(ctx.region) + ":sts::" + parsed->first + ":assumed-role/" +
@@ -77,10 +77,10 @@ Json StsService::assume_role(RequestContext& ctx, const Json& in) {
   return out;
 }
 
-Json StsService::get_session_token(RequestContext&, const Json& in) {
+Json StsService::get_session_token(RequestContext& ctx, const Json& in) {
   // The caller is a root user: AWS keeps its session tokens to 900..3600 seconds (default 3600).
   const int duration = std::min(in.value("DurationSeconds", 3600), 3600);
-  return {{"Credentials", temporary_credentials(duration)}};
+  return {{"Credentials", temporary_credentials(ctx.account_id, duration)}};
 }
 
 Json StsService::get_access_key_info(RequestContext&, const Json& in) {

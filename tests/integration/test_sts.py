@@ -130,6 +130,20 @@ def test_assume_role_in_another_account(server, account, role):
     assert out["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{account}:assumed-role/app-task/x1"
 
 
+def test_assumed_role_credentials_act_in_the_role_account(server, account, role):
+    import boto3
+
+    creds = server.client("sts", account=random_account()).assume_role(
+        RoleArn=role["Arn"], RoleSessionName="x2")["Credentials"]
+    assert creds["AccessKeyId"].startswith("ASIA") and len(creds["AccessKeyId"]) == 20
+    session = boto3.session.Session(aws_access_key_id=creds["AccessKeyId"],
+                                     aws_secret_access_key=creds["SecretAccessKey"],
+                                     aws_session_token=creds["SessionToken"], region_name="us-east-1")
+    sts = session.client("sts", endpoint_url=server.url)
+    assert sts.get_caller_identity()["Account"] == account
+    assert sts.get_access_key_info(AccessKeyId=creds["AccessKeyId"])["Account"] == account
+
+
 def test_assume_role_bad_arn_and_bad_session_name(server, account):
     sts = server.client("sts", account=account)
     for arn in ("not-an-arn-of-any-kind", f"arn:aws:iam::{account}:saml-provider/corp"):

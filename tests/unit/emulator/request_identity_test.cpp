@@ -41,6 +41,21 @@ TEST_CASE("a 12-digit access key selects the account, anything else the default"
   CHECK(account_for_access_key("1234567890123", "000000000000") == "000000000000");
 }
 
+TEST_CASE("temporary ASIA keys carry their account as AWS encodes it") {
+  // Vectors decoded independently with the published algorithm (base32, bits 7..46 of the first 6 bytes).
+  CHECK(account_in_temporary_key("ASIAY34FZKBOKMUTVV7A") == "609629065308");
+  CHECK(account_in_temporary_key("ASIAQNZGKIQY56JQ7WML") == "029608264753");
+  CHECK(account_for_access_key("ASIAQNZGKIQY56JQ7WML", "000000000000") == "029608264753");
+  CHECK_FALSE(account_in_temporary_key("ASIA1111111111111111"));  // 1 is not base32
+  CHECK_FALSE(account_in_temporary_key("ASIAY34FZKBOKMUTVV7"));
+  for (const std::uint64_t bits : {0ULL, 0x7fULL, 0xdeadbeefcafeULL, ~0ULL}) {
+    const std::string key = temporary_key_for_account("123456789012", bits);
+    CHECK(key.size() == 20);
+    CHECK(account_in_temporary_key(key) == "123456789012");
+  }
+  CHECK(account_in_temporary_key(temporary_key_for_account("000000000001", 5)) == "000000000001");
+}
+
 TEST_CASE("X-Amz-Target picks a JSON service and operation") {
   const auto request = request_with({{"Authorization", kAuth}, {"X-Amz-Target", "CertificateManager.ListCertificates"}});
   const auto identity = identify_request(request, {}, "000000000000", "us-east-1");
