@@ -1,6 +1,7 @@
 #include "emulator/app.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include <filesystem>
@@ -18,6 +19,7 @@
 #include "services/acm/acm_service.hpp"
 #include "services/acm/local_ca.hpp"
 #include "services/ec2/ec2_service.hpp"
+#include "services/logs/logs_service.hpp"
 #include "routing/data_plane.hpp"
 #include "routing/loopback_address.hpp"
 #include "storage/resource_store.hpp"
@@ -71,6 +73,7 @@ struct App::Impl {
   std::optional<acm::AcmService> acm;
   std::optional<ec2::Ec2Service> ec2;
   std::optional<elbv2::Elbv2Service> elbv2;
+  std::optional<logs::LogsService> logs;
   std::optional<routing::DataPlane> data_plane;
   std::uint64_t snapshot_version = 0;
   Gateway gateway;
@@ -117,6 +120,10 @@ int App::run() {
   app.gateway.add_service(app.ec2->definition());
   app.elbv2.emplace(elbv2::Elbv2Dependencies{*app.db, app.clock, app.changes, *app.acm, *app.ec2});
   app.gateway.add_service(app.elbv2->definition());
+  app.logs.emplace(logs::LogsDependencies{*app.db, [&app](std::function<void()> work) {
+                                            boost::asio::post(app.io, std::move(work));
+                                          }});
+  app.gateway.add_service(app.logs->definition());
 
   app.data_plane.emplace(routing::DataPlaneOptions{app.config.time_scale, 2});
   app.data_plane->start();
