@@ -125,9 +125,10 @@ bool LogsService::append(const AwslogsDestination& destination, std::vector<NewE
   } catch (const std::exception& e) {
     log::error("logs: cannot append to " + destination.group + "/" + destination.stream + ": " + e.what());
   }
-  if (!written)
+  // Warn once per destination: a container keeps writing to a missing group until it stops.
+  if (!written && warned_missing_.insert(destination.group + "/" + destination.stream).second)
     log::warn("logs: dropped " + std::to_string(events.size()) + " line(s) for " + destination.group + "/" +
-              destination.stream + ": the log group does not exist");
+              destination.stream + ": the log group does not exist (further lines are dropped silently)");
   return written;
 }
 

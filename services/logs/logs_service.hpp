@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -90,6 +91,7 @@ class LogsService {
   storage::ResourceStore store_;
   LogEventStore events_;
   LogSink sink_;
+  std::set<std::string> warned_missing_;  // destinations whose dropped lines were already reported
 };
 
 // One page of a Describe* list, with CloudWatch Logs' wording for a token we did not hand out.
