@@ -37,6 +37,12 @@ void LogSink::flush() {
   for (auto& [destination, events] : batches) write_(destination, std::move(events));
 }
 
+void LogSink::discard() {
+  std::lock_guard lock(mutex_);
+  queued_.clear();
+  queued_count_ = 0;
+}
+
 std::size_t LogSink::pending() const {
   std::lock_guard lock(mutex_);
   return queued_count_;

@@ -39,6 +39,8 @@ class LogSink {
   void push(const AwslogsDestination& destination, std::int64_t timestamp_ms, std::string message);
   // Control thread: writes everything queued so far.
   void flush();
+  // Drops everything queued (reset).
+  void discard();
   // Lines waiting for the next flush (for tests and metrics).
   std::size_t pending() const;
 

@@ -157,6 +157,10 @@ ServiceDefinition LogsService::definition() {
   };
   for (const auto& [name, method] : table)
     definition.handlers[name] = [this, method](RequestContext& ctx, const Json& in) { return (this->*method)(ctx, in); };
+  definition.on_reset = [this] {
+    sink_.discard();  // lines queued before the reset belong to containers that are gone
+    warned_missing_.clear();
+  };
   return definition;
 }
 
