@@ -4,6 +4,7 @@ The client's cases live in the unit-test binary (tests/unit/docker/docker_live_t
 ALBATROSS_DOCKER_LIVE=1: these tests build the images, set the variables, run the suite and check that it ran,
 passed and left nothing behind."""
 
+import base64
 import http.server
 import json
 import os
@@ -83,6 +84,7 @@ class FakeDaemon:
         self.server = None
         self.event_requests = []  # query strings of the /events calls
         self.event_times = []  # time.monotonic() of each
+        self.pulls = []  # (query, X-Registry-Auth) of each POST .../images/create
         self.lock = threading.Lock()
 
     def start(self):
@@ -123,6 +125,24 @@ class FakeDaemon:
                     self.wfile.flush()
                     self.close_connection = True  # drop the stream without the final chunk
                     return
+                self.reply(404, json.dumps({"message": "page not found"}))
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    self.rfile.read(length)
+                if "/images/create?" in self.path:
+                    with daemon.lock:
+                        daemon.pulls.append((self.path, self.headers.get("X-Registry-Auth")))
+                    # Like dockerd: 200 and one JSON message per line; a failure arrives inside the stream.
+                    messages = [{"status": "Pulling from team/app", "id": "v1"},
+                                {"status": "Downloading", "id": "abc", "progress": "[==>  ] 1kB/2kB"}]
+                    if "fail" in self.path:
+                        messages.append({"errorDetail": {"message": "unauthorized: bad token"},
+                                         "error": "unauthorized: bad token"})
+                    else:
+                        messages.append({"status": "Status: Downloaded newer image for team/app:v1"})
+                    return self.reply(200, "".join(json.dumps(m) + "\r\n" for m in messages))
                 self.reply(404, json.dumps({"message": "page not found"}))
 
         class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
@@ -191,3 +211,22 @@ def test_images_are_from_scratch_and_labelled(test_images):
     out = subprocess.run(["docker", "run", "--rm", test_images["busybox"], "sh", "-c", "echo ok; id -u"],
                          capture_output=True, text=True, timeout=60)
     assert out.stdout.split() == ["ok", "0"]
+
+
+def test_image_pull_streams_progress_sends_credentials_and_surfaces_errors(albatross_bin):
+    workdir = tempfile.mkdtemp(prefix="albatross-fake-docker-")
+    fake = FakeDaemon(os.path.join(workdir, "docker.sock"))
+    fake.start()
+    try:
+        rc, ran, failed, output = run_suite(unit_tests_binary(albatross_bin), "docker-fake-pull",
+                                            {"ALBATROSS_DOCKER_FAKE_HOST": f"unix://{fake.path}"})
+        assert rc == 0 and failed == 0 and ran >= 1, output
+        assert len(fake.pulls) == 2
+        query, auth = fake.pulls[0]
+        assert "fromImage=127.0.0.1%3A5000%2Fteam%2Fapp" in query and "tag=v1" in query
+        padded = auth + "=" * (-len(auth) % 4)
+        assert json.loads(base64.urlsafe_b64decode(padded)) == {
+            "username": "AWS", "password": "secret/token+", "serveraddress": "127.0.0.1:5000"}
+    finally:
+        fake.stop()
+        os.rmdir(workdir)
