@@ -202,9 +202,12 @@ def test_put_log_events_checks_batches_like_aws(logs, server, account):
                                                           "logEvents": [{"timestamp": now, "message": ""}]})
     assert status == 400 and body["__type"] == "InvalidParameterException"
     assert "length greater than or equal to 1" in body["message"]
-    code, _ = error_of(lambda: logs.put_log_events(logGroupName="g", logStreamName="s", logEvents=[
-        {"timestamp": now, "message": "x" * 600000}, {"timestamp": now, "message": "y" * 600000}]))
-    assert code == "InvalidParameterException"
+    code, message = error_of(lambda: logs.put_log_events(logGroupName="g", logStreamName="s", logEvents=[
+        {"timestamp": now, "message": "x" * 300000}]))
+    assert code == "InvalidParameterException" and "Log event too large" in message
+    code, message = error_of(lambda: logs.put_log_events(logGroupName="g", logStreamName="s", logEvents=[
+        {"timestamp": now, "message": "x" * 200000} for _ in range(6)]))
+    assert code == "InvalidParameterException" and "exceeds limit of 1048576" in message
     code, message = error_of(lambda: logs.put_log_events(logGroupName="g", logStreamName="nope", logEvents=[
         {"timestamp": now, "message": "a"}]))
     assert (code, message) == ("ResourceNotFoundException", "The specified log stream does not exist.")
