@@ -383,3 +383,32 @@ def test_events_survive_kill_9(make_server):
     events = logs.get_log_events(logGroupName="g", logStreamName="s", startFromHead=True)["events"]
     assert [e["message"] for e in events] == ["one", "two"]
     assert logs.describe_log_groups()["logGroups"][0]["storedBytes"] == 6
+
+
+# ------------------------------------------------------------------------------------------------
+# robustness
+# ------------------------------------------------------------------------------------------------
+
+IMPLEMENTED = ["CreateLogGroup", "DeleteLogGroup", "DescribeLogGroups", "PutRetentionPolicy", "DeleteRetentionPolicy",
+               "CreateLogStream", "DeleteLogStream", "DescribeLogStreams", "PutLogEvents", "GetLogEvents",
+               "FilterLogEvents", "TagResource", "UntagResource", "ListTagsForResource", "TagLogGroup",
+               "UntagLogGroup", "ListTagsLogGroup"]
+
+
+@pytest.mark.parametrize("payload", [
+    {},
+    {"logGroupName": "g", "logStreamName": "s", "logEvents": [{"timestamp": 1, "message": "m"}]},
+    {"logGroupName": "g", "logGroupIdentifier": "arn:aws:logs:us-east-1:1:destination:x", "logStreamName": "s"},
+    {"logGroupName": ["not", "a", "string"], "limit": "many", "nextToken": 7},
+    {"logGroupIdentifier": "arn:aws:logs:us-east-1:000000000000:log-group", "resourceArn": "arn:nope",
+     "tags": {"k": "v"}, "tagKeys": ["k"], "retentionInDays": 7, "filterPattern": "{ $.x = ", "nextToken": "f/x"},
+])
+def test_bad_input_gets_an_aws_error_never_a_5xx(server, account, payload):
+    raw(server, account, "CreateLogGroup", {"logGroupName": "g"})
+    for operation in IMPLEMENTED:
+        status, body = raw(server, account, operation, payload)
+        assert status < 500, (operation, status, body)
+        if status != 200:
+            assert body["__type"] in ("InvalidParameterException", "ResourceNotFoundException",
+                                      "ResourceAlreadyExistsException", "SerializationException"), (operation, body)
+            assert body.get("message"), (operation, body)
