@@ -85,6 +85,7 @@ Json LogsService::put_log_events(RequestContext& ctx, const Json& in) {
     }
   }
   store_events(scope, stream, accepted);
+  if (cutoff > 0) events_.expire(scope, group.id, cutoff);  // retention also frees what it hides
   Json out = {{"nextSequenceToken", encode_event_key({now, static_cast<std::int64_t>(accepted.size())})}};
   if (!rejected.empty()) out["rejectedLogEventsInfo"] = rejected;
   return out;
