@@ -79,8 +79,12 @@ class FakeDaemon:
     event then drops the connection. Between connections it can go away entirely (socket removed) for a while,
     like a restarting dockerd."""
 
-    def __init__(self, path):
+    DOWNTIME = 1.0  # seconds the daemon stays away when it "restarts"
+
+    def __init__(self, path, restart_after_first_events=False):
         self.path = path
+        self.restart_after_first_events = restart_after_first_events
+        self.up_at = None  # time.monotonic() when it came back after the restart
         self.server = None
         self.event_requests = []  # query strings of the /events calls
         self.event_times = []  # time.monotonic() of each
@@ -124,6 +128,8 @@ class FakeDaemon:
                     self.wfile.write(b"%x\r\n%s\r\n" % (len(line), line))
                     self.wfile.flush()
                     self.close_connection = True  # drop the stream without the final chunk
+                    if number == 1 and daemon.restart_after_first_events:
+                        threading.Thread(target=daemon.restart, daemon=True).start()
                     return
                 self.reply(404, json.dumps({"message": "page not found"}))
 
@@ -157,6 +163,14 @@ class FakeDaemon:
         self.server = Server(self.path, Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
+    def restart(self):
+        """Goes away (socket removed: connections fail) for DOWNTIME seconds, then serves again. The wait is the
+        simulated outage itself, done by the fake daemon, so the test does not depend on pytest's timing."""
+        self.stop()
+        threading.Event().wait(self.DOWNTIME)
+        self.start()
+        self.up_at = time.monotonic()
+
     def stop(self):
         if self.server:
             self.server.shutdown()
@@ -168,25 +182,20 @@ class FakeDaemon:
 
 def test_event_stream_reconnects_with_backoff_when_the_daemon_restarts(albatross_bin):
     workdir = tempfile.mkdtemp(prefix="albatross-fake-docker-")
-    fake = FakeDaemon(os.path.join(workdir, "docker.sock"))
+    fake = FakeDaemon(os.path.join(workdir, "docker.sock"), restart_after_first_events=True)
     fake.start()
     proc = None
     try:
-        # The C++ side (suite docker-fake) waits for three events over three connections.
+        # The C++ side (suite docker-fake) waits for four events, one per connection; after the first one the
+        # fake daemon restarts (gone for a second, then back).
         proc = subprocess.Popen([unit_tests_binary(albatross_bin), "--test-suite=docker-fake", "--no-colors"],
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                 env={**os.environ, "ALBATROSS_DOCKER_FAKE_HOST": f"unix://{fake.path}"})
-        wait_until(lambda: len(fake.event_requests) >= 1, timeout=20, message="first events call")
-        # The daemon "restarts": gone for a while (connections refused), then back.
-        fake.stop()
-        down_at = time.monotonic()
-        wait_until(lambda: time.monotonic() - down_at > 1.0, timeout=5)
-        fake.start()
-        up_at = time.monotonic()
         output, _ = proc.communicate(timeout=60)
         counts = re.search(r"test cases:\s*(\d+)\s*\|\s*(\d+) passed\s*\|\s*(\d+) failed", output)
         assert proc.returncode == 0 and counts and int(counts.group(1)) >= 1 and counts.group(3) == "0", output
-        assert any(t > up_at for t in fake.event_times), "no reconnection after the daemon came back"
+        assert fake.up_at is not None and any(t > fake.up_at for t in fake.event_times), \
+            "no reconnection after the daemon came back"
         # After the first connection the client resumes from the last event's time.
         assert "since=" in fake.event_requests[0]  # the first connection replays from when it connected
         assert all("since=17000000" in path for path in fake.event_requests[1:]), fake.event_requests
