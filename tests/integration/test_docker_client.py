@@ -18,8 +18,6 @@ import uuid
 
 import pytest
 
-from conftest import wait_until
-
 SUITE_TIMEOUT = 300
 
 
