@@ -1,6 +1,7 @@
 #include "emulator/app.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include <filesystem>
@@ -21,6 +22,7 @@
 #include "services/ec2/ec2_service.hpp"
 #include "services/iam/iam_service.hpp"
 #include "services/sts/sts_service.hpp"
+#include "services/logs/logs_service.hpp"
 #include "routing/data_plane.hpp"
 #include "routing/loopback_address.hpp"
 #include "storage/resource_store.hpp"
@@ -77,6 +79,7 @@ struct App::Impl {
   std::optional<iam::IamService> iam;
   std::optional<sts::StsService> sts;
   std::optional<autoscaling::AutoscalingService> autoscaling;
+  std::optional<logs::LogsService> logs;
   std::optional<routing::DataPlane> data_plane;
   std::uint64_t snapshot_version = 0;
   Gateway gateway;
@@ -131,6 +134,10 @@ int App::run() {
     app.iam->ensure_service_linked_role(ctx, service);
   });
   app.gateway.add_service(app.autoscaling->definition());
+  app.logs.emplace(logs::LogsDependencies{*app.db, [&app](std::function<void()> work) {
+                                            boost::asio::post(app.io, std::move(work));
+                                          }});
+  app.gateway.add_service(app.logs->definition());
 
   app.data_plane.emplace(routing::DataPlaneOptions{app.config.time_scale, 2});
   app.data_plane->start();
