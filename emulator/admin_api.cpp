@@ -59,6 +59,10 @@ HttpResponse AdminApi::handle(HttpRequest& request) {
     response.set_header("Content-Type", "text/plain; version=0.0.4");
     return response;
   }
+  if (path == "/_albatross/registry" && hooks_.registry) {
+    if (request.method != "GET" && request.method != "HEAD") return method_not_allowed("GET");
+    return json_response(200, hooks_.registry());
+  }
   if (path == "/_albatross/load-balancers") {
     if (request.method != "GET" && request.method != "HEAD") return method_not_allowed("GET");
     return json_response(200, hooks_.load_balancers());

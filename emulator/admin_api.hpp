@@ -17,6 +17,7 @@ struct AdminHooks {
   std::function<std::string()> ca_certificate;    // PEM of the local CA
   std::function<nlohmann::json()> load_balancers;  // where the listeners listen
   std::function<std::string()> metrics;            // Prometheus text
+  std::function<nlohmann::json()> registry;         // where the ECR registry listens
 };
 
 class AdminApi {
