@@ -164,6 +164,15 @@ int App::run() {
                                               return {{"address", app.config.registry_host + ":" + std::to_string(port)},
                                                       {"host", "localhost:" + std::to_string(port)},
                                                       {"port", port}};
+                                            },
+                                            [&app](const std::string& image, const std::string& account,
+                                                   const std::string& region) -> nlohmann::json {
+                                              const std::string& who = account.empty() ? app.config.account_id : account;
+                                              const std::string& where = region.empty() ? app.config.region : region;
+                                              const auto reference = ecr::local_image_reference(who, where, image);
+                                              if (!reference) return nullptr;
+                                              return {{"reference", *reference},
+                                                      {"registry_auth", *ecr::local_image_pull_auth(who, where, image)}};
                                             }});
   app.gateway.add_path_handler("/_albatross/", [&app](HttpRequest& request) { return app.admin->handle(request); });
 
