@@ -53,7 +53,7 @@ bool EcrService::tag_is_immutable(const Json& repository, const std::string& tag
   return immutable_default;
 }
 
-Json EcrService::image_detail(const RepoKey& repo, const ImageRecord& image, const Json& repository_document) const {
+Json EcrService::image_detail(const RepoKey& repo, const ImageRecord& image) const {
   Json detail = {{"registryId", repo.account_id},
                  {"repositoryName", repo.repository},
                  {"imageDigest", image.digest},
@@ -70,7 +70,6 @@ Json EcrService::image_detail(const RepoKey& repo, const ImageRecord& image, con
                                           {"vulnerabilitySourceUpdatedAt", *image.scanned_at},
                                           {"findingSeverityCounts", Json::object()}};
   }
-  (void)repository_document;
   return detail;
 }
 
@@ -164,6 +163,13 @@ std::string EcrService::push_manifest(const RepoKey& repo, const std::string& re
       store_.set_scanned(repo, digest, image.pushed_at);
   }
   if (!tag.empty()) store_.set_tag(repo, tag, digest);
+  return digest;
+}
+
+std::string EcrService::store_manifest(const RepoKey& repo, const std::string& reference, const std::string& body,
+                                       const std::string& content_type) {
+  std::string digest;
+  in_transaction([&] { digest = push_manifest(repo, reference, body, content_type); });
   return digest;
 }
 

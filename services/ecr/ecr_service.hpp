@@ -97,8 +97,12 @@ class EcrService {
   // ImageTagAlreadyExistsException, LayersNotFoundException, ImageDigestDoesNotMatchException,
   // InvalidParameterException). Returns the digest.
   // `from_api` = PutImage, which also refuses a manifest and tag already there (ImageAlreadyExistsException).
+  // Runs inside the caller's transaction.
   std::string push_manifest(const RepoKey& repo, const std::string& reference, const std::string& body,
                             const std::string& content_type, bool from_api = false);
+  // push_manifest in a transaction of its own (the registry's PUT).
+  std::string store_manifest(const RepoKey& repo, const std::string& reference, const std::string& body,
+                             const std::string& content_type);
   // By tag or digest; records the pull time when `pulling`.
   std::optional<StoredManifest> find_manifest(const RepoKey& repo, const std::string& reference, bool pulling);
   // By digest: deletes the image. By tag: removes the tag (and the image when it was its last tag and no
@@ -121,7 +125,7 @@ class EcrService {
   // RepositoryNotFoundException with AWS's wording.
   storage::Resource require_repository(const RepoKey& repo);
   std::string repository_arn(const RepoKey& repo) const;
-  Json image_detail(const RepoKey& repo, const ImageRecord& image, const Json& repository_document) const;
+  Json image_detail(const RepoKey& repo, const ImageRecord& image) const;
   // Throws ImageNotFoundException for an id that matches nothing.
   ImageRecord require_image(const RepoKey& repo, const Json& image_id);
   // Whether `tag` may not move in the repository (mutability and its exclusion filters).

@@ -59,7 +59,7 @@ Resolved resolve(EcrStore& store, const RepoKey& repo, const Json& id) {
 
 Json EcrService::describe_images(RequestContext& ctx, const Json& in) {
   const RepoKey repo = repo_key(ctx, in);
-  const auto repository = require_repository(repo);
+  require_repository(repo);
   no_paging_with_ids(in);
   Json details = Json::array();
   if (in.contains("imageIds")) {
@@ -68,13 +68,13 @@ Json EcrService::describe_images(RequestContext& ctx, const Json& in) {
         throw AwsError{"InvalidParameterException", kMissingDigestAndTag};
       const auto image = require_image(repo, id);
       if (std::none_of(details.begin(), details.end(), [&](const Json& d) { return d["imageDigest"] == image.digest; }))
-        details.push_back(image_detail(repo, image, repository.document));
+        details.push_back(image_detail(repo, image));
     }
     return {{"imageDetails", details}};
   }
   const std::string tag_status = in.value("filter", Json::object()).value("tagStatus", "ANY");
   for (const auto& image : store_.images(repo))
-    if (wanted(tag_status, image)) details.push_back(image_detail(repo, image, repository.document));
+    if (wanted(tag_status, image)) details.push_back(image_detail(repo, image));
   const auto page = pagination::page(details, in.value("nextToken", ""), in.value("maxResults", 100), "InvalidParameterException");
   Json out = {{"imageDetails", page.items}};
   if (page.next_token) out["nextToken"] = *page.next_token;

@@ -40,7 +40,7 @@ Json EcrService::get_lifecycle_policy(RequestContext& ctx, const Json& in) {
   const auto resource = require_repository(repo);
   if (!resource.document.contains("lifecyclePolicyText")) throw policy_not_found(repo);
   Json out = policy_answer(repo, resource.document["lifecyclePolicyText"]);
-  out["lastEvaluatedAt"] = resource.document.value("lifecycleEvaluatedAt", 0.0);
+  if (resource.document.contains("lifecycleEvaluatedAt")) out["lastEvaluatedAt"] = resource.document["lifecycleEvaluatedAt"];
   return out;
 }
 

@@ -107,6 +107,7 @@ class DockerCli:
         self.dir = tempfile.mkdtemp(prefix="albatross-docker-")
         self.env = {**os.environ, "DOCKER_CONFIG": os.path.join(self.dir, "config"), "DOCKER_BUILDKIT": "0"}
         self.references = set()
+        self.image_ids = set()  # a rebuilt tag leaves the previous image dangling: remove those by id
 
     def run(self, *args, check=True, input=None, timeout=180):
         proc = subprocess.run(["docker", *args], capture_output=True, text=True, input=input, env=self.env,
@@ -134,6 +135,7 @@ class DockerCli:
         self.references.add(reference)
         self.run("build", "-q", "-t", reference, context)
         shutil.rmtree(context, ignore_errors=True)
+        self.image_ids.add(self.image_id(reference))
         return reference
 
     def tag(self, source, target):
@@ -156,6 +158,8 @@ class DockerCli:
     def close(self):
         if self.references:
             self.run("rmi", "-f", *sorted(self.references), check=False)
+        if self.image_ids:
+            self.run("rmi", "-f", *sorted(self.image_ids), check=False)
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
