@@ -49,6 +49,9 @@ asio::awaitable<beast::error_code> read_body(Exchange& ex, const std::function<b
     auto [ec, n] = co_await asio::async_write(ex.stream, asio::buffer(kContinue, sizeof kContinue - 1), kNoThrow);
     if (ec) co_return ec;
   }
+  // Beast reads max(512, free capacity) bytes at a time (at most 64 KiB): without room, a body arrives in
+  // header-sized pieces (measured: 67 MB/s instead of several hundred).
+  if (ex.buffer.capacity() - ex.buffer.size() < kChunkBytes) ex.buffer.reserve(ex.buffer.size() + kChunkBytes);
   std::vector<char> chunk(kChunkBytes);
   while (!ex.parser.is_done()) {
     ex.parser.get().body().data = chunk.data();
