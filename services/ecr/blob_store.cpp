@@ -112,6 +112,11 @@ BlobStore::AppendResult BlobStore::append(const std::string& id, const char* dat
   if (!upload) return AppendResult::Unknown;
   std::unique_lock lock(upload->mutex);
   if (upload->fd < 0) return AppendResult::Unknown;
+  if (upload->size + size > kMaxLayerBytes) {
+    lock.unlock();
+    drop(id);
+    return AppendResult::TooLarge;
+  }
   std::size_t written = 0;
   while (written < size) {
     const ssize_t n = ::write(upload->fd, data + written, size - written);

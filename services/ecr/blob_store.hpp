@@ -17,6 +17,9 @@
 
 namespace albatross::ecr {
 
+// ECR's maximum layer size (52,000 MiB, a fixed quota).
+inline constexpr std::uint64_t kMaxLayerBytes = 52000ull * 1024 * 1024;
+
 class BlobStore {
  public:
   // Creates the directories and removes uploads an earlier run left unfinished.
@@ -35,8 +38,9 @@ class BlobStore {
     std::uint64_t size = 0;
   };
   std::optional<UploadStatus> upload_status(const std::string& id) const;
-  enum class AppendResult { Ok, Unknown, Failed };
-  // Appends bytes at the end. Failed = the write failed and the upload was dropped.
+  enum class AppendResult { Ok, Unknown, Failed, TooLarge };
+  // Appends bytes at the end. Failed = the write failed, TooLarge = beyond kMaxLayerBytes; either way the
+  // upload was dropped.
   AppendResult append(const std::string& id, const char* data, std::size_t size);
 
   struct Verified {

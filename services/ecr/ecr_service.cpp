@@ -146,6 +146,9 @@ std::string EcrService::push_manifest(const RepoKey& repo, const std::string& re
     throw AwsError{"ImageTagAlreadyExistsException", "The image tag '" + tag + "' already exists in the '" +
                                                          repo.repository +
                                                          "' repository and cannot be overwritten because the tag is immutable."};
+  if (!existing && store_.image_count(repo) >= kMaxImagesPerRepository)
+    throw AwsError{"LimitExceededException", "The maximum number of images per repository (" +
+                                                 std::to_string(kMaxImagesPerRepository) + ") has been reached"};
   if (!existing) {
     ImageRecord image;
     image.digest = digest;

@@ -31,6 +31,7 @@ inline std::string upload_owner(const RepoKey& repo) {
   return repo.account_id + "/" + repo.region + "/" + repo.repository;
 }
 inline constexpr long long kLayerPartSize = 10 * 1024 * 1024;  // what InitiateLayerUpload advertises
+inline constexpr std::size_t kMaxImagesPerRepository = 100000;  // AWS's default quota
 
 // A manifest as stored, for the registry.
 struct StoredManifest {

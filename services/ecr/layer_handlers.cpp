@@ -69,7 +69,10 @@ Json EcrService::upload_layer_part(RequestContext& ctx, const Json& in) {
                                                     " and last byte " + std::to_string(last) +
                                                     " is not valid; the last valid byte received is " +
                                                     std::to_string(static_cast<long long>(status.size) - 1)};
-  if (blobs_.append(id, bytes->data(), bytes->size()) != BlobStore::AppendResult::Ok)
+  const auto appended = blobs_.append(id, bytes->data(), bytes->size());
+  if (appended == BlobStore::AppendResult::TooLarge)
+    throw AwsError{"LimitExceededException", "The layer exceeds the maximum layer size of 52000 MiB"};
+  if (appended != BlobStore::AppendResult::Ok)
     throw AwsError{"ServerException", "The layer part could not be stored", 500};
   Json out = upload_answer(repo, id);
   out["lastByteReceived"] = last;

@@ -110,6 +110,8 @@ asio::awaitable<std::optional<StringResponse>> receive_into(Exchange& ex, const 
   });
   if (!ec) co_return std::nullopt;
   ex.ctx.blobs.cancel(id);  // an interrupted or failed chunk leaves nothing behind
+  if (result == BlobStore::AppendResult::TooLarge)
+    co_return error_response(ex, http::status::bad_request, "BLOB_UPLOAD_INVALID", "layers are limited to 52000 MiB");
   if (result != BlobStore::AppendResult::Ok)
     co_return error_response(ex, http::status::internal_server_error, "BLOB_UPLOAD_INVALID", "the upload could not be stored");
   co_return error_response(ex, http::status::bad_request, "BLOB_UPLOAD_INVALID", "the upload body was not received: " + ec.message());

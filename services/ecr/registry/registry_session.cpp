@@ -35,6 +35,7 @@ StringResponse manifest_error(const Exchange& ex, const AwsError& error) {
   if (error.code == "ImageTagAlreadyExistsException") return error_response(ex, http::status::bad_request, "TAG_INVALID", error.message);
   if (error.code == "LayersNotFoundException" || error.code == "ReferencedImagesNotFoundException")
     return error_response(ex, http::status::bad_request, "MANIFEST_BLOB_UNKNOWN", error.message);
+  if (error.code == "LimitExceededException") return error_response(ex, http::status::forbidden, "DENIED", error.message);
   if (error.code == "ImageDigestDoesNotMatchException") return error_response(ex, http::status::bad_request, "DIGEST_INVALID", error.message);
   return error_response(ex, http::status::bad_request, "MANIFEST_INVALID", error.message);
 }
