@@ -219,6 +219,7 @@ def test_tags_list_paging_and_catalog(server, repo):
         registry.push_image(name, tag)
     status, headers, body = registry.request("GET", f"/v2/{name}/tags/list")
     assert status == 200 and json.loads(body) == {"name": name, "tags": ["a", "b", "c"]}
+    assert headers["content-type"] == "text/plain; charset=utf-8"  # as real ECR answers
     status, headers, body = registry.request("GET", f"/v2/{name}/tags/list?n=2")
     assert json.loads(body)["tags"] == ["a", "b"] and 'rel="next"' in headers["link"]
     status, headers, body = registry.request("GET", f"/v2/{name}/tags/list?n=2&last=b")

@@ -145,7 +145,7 @@ asio::awaitable<bool> dispatch(Exchange& ex, const RegistryRoute& route) {
       auto res = text_response(ex, http::status::ok);
       const nlohmann::json body = {{"name", route.name}, {"tags", page_of(ex, tags, "/v2/" + route.name + "/tags/list", res)}};
       res.body() = body.dump();
-      res.set(http::field::content_type, "application/json; charset=utf-8");
+      res.set(http::field::content_type, "text/plain; charset=utf-8");  // what ECR answers (captured)
       co_return co_await send(ex, std::move(res));
     }
     case RegistryRouteKind::Manifest:
