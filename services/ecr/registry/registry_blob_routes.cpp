@@ -101,6 +101,8 @@ asio::awaitable<bool> get_blob(Exchange& ex, const std::string& digest) {
 
 // ---- uploads ----
 
+namespace {
+
 // Streams the request body into the upload. Returns an error response when it failed (upload dropped).
 asio::awaitable<std::optional<StringResponse>> receive_into(Exchange& ex, const std::string& id) {
   BlobStore::AppendResult result = BlobStore::AppendResult::Ok;
@@ -140,6 +142,8 @@ StringResponse complete_upload(Exchange& ex, const std::string& id, const std::s
   }
   return blob_created(ex, digest);
 }
+
+}  // namespace
 
 asio::awaitable<bool> start_upload(Exchange& ex) {
   const std::string mount = ex.query("mount");
