@@ -36,6 +36,16 @@ def test_base_requires_basic_credentials(server, repo):
     assert registry.request("GET", "/v2/", headers={"Authorization": bogus})[0] == 401
     status, headers, body = registry.request("GET", "/v2/")
     assert status == 200 and headers["docker-distribution-api-version"] == "registry/2.0"
+    # HEAD answers carry the GET's Content-Length and no body, and the connection stays usable
+    conn = http.client.HTTPConnection("127.0.0.1", registry.port, timeout=10)
+    for _ in range(2):
+        conn.request("HEAD", "/v2/", headers={"Authorization": registry.authorization})
+        resp = conn.getresponse()
+        assert resp.status == 200 and resp.getheader("Content-Length") == "2" and resp.read() == b""
+        conn.request("HEAD", "/v2/missing-repo/manifests/v1", headers={"Authorization": registry.authorization})
+        resp = conn.getresponse()
+        assert resp.status == 404 and resp.read() == b""
+    conn.close()
 
 
 def test_credentials_see_only_their_account(server, repo):

@@ -26,6 +26,11 @@ StringResponse error_response(const Exchange& ex, http::status status, const cha
 }
 
 asio::awaitable<bool> send(Exchange& ex, StringResponse res) {
+  if (ex.request().method() == http::verb::head) {  // the same header as GET, never a body
+    HeaderResponse header{res.result(), res.version()};
+    for (const auto& field : res.base()) header.set(field.name_string(), field.value());
+    co_return co_await send_header(ex, header, res.body().size());
+  }
   const bool keep = ex.request().keep_alive() && ex.parser.is_done() && !ex.ctx.stopping;
   res.keep_alive(keep);
   res.prepare_payload();
