@@ -6,6 +6,7 @@
 #include "services/ecr/blob_store.hpp"
 #include "services/ecr/ecr_service.hpp"
 #include "services/ecr/manifest.hpp"
+#include "services/ecr/registry_token.hpp"
 
 namespace albatross::ecr {
 
@@ -127,7 +128,9 @@ Json EcrService::get_download_url_for_layer(RequestContext& ctx, const Json& in)
     throw AwsError{"LayersNotFoundException", "The layer with digest '" + digest + "' does not exist in the repository "
                                               "with name '" + repo.repository + "' in the registry with id '" +
                                               repo.account_id + "'"};
-  return {{"downloadUrl", "http://" + registry_host_ + "/v2/" + repo.repository + "/blobs/" + digest},
+  const std::string token = url_encoded_password({repo.account_id, repo.region, now() + kDownloadUrlLifetimeSeconds});
+  return {{"downloadUrl", "http://" + registry_host_ + "/v2/" + repo.repository + "/blobs/" + digest + "?" +
+                              kDownloadTokenParameter + "=" + token},
           {"layerDigest", digest}};
 }
 

@@ -39,6 +39,17 @@ std::string make_authorization_token(const RegistryCredentials& credentials) {
   return base64::encode("AWS:" + make_registry_password(credentials));
 }
 
+std::string url_encoded_password(const RegistryCredentials& credentials) {
+  std::string out;
+  for (char c : make_registry_password(credentials)) {
+    if (c == '+') out += "%2B";
+    else if (c == '/') out += "%2F";
+    else if (c == '=') out += "%3D";
+    else out += c;
+  }
+  return out;
+}
+
 std::optional<RegistryCredentials> parse_basic_authorization(std::string_view header_value) {
   constexpr std::string_view kScheme = "Basic ";
   if (header_value.size() <= kScheme.size()) return std::nullopt;

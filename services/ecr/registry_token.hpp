@@ -10,6 +10,9 @@
 namespace albatross::ecr {
 
 inline constexpr double kTokenLifetimeSeconds = 12 * 3600.0;  // AWS: 12 hours
+inline constexpr double kDownloadUrlLifetimeSeconds = 3600.0;  // GetDownloadUrlForLayer's presigned URLs
+// The query parameter of a presigned blob URL that carries a registry password.
+inline constexpr char kDownloadTokenParameter[] = "X-Albatross-Token";
 
 struct RegistryCredentials {
   std::string account_id;
@@ -23,6 +26,8 @@ std::string make_registry_password(const RegistryCredentials& credentials);
 std::optional<RegistryCredentials> parse_registry_password(std::string_view password);
 // base64("AWS:<password>"), GetAuthorizationToken's authorizationToken.
 std::string make_authorization_token(const RegistryCredentials& credentials);
+// The password percent-encoded for a URL query.
+std::string url_encoded_password(const RegistryCredentials& credentials);
 // The credentials of an "Authorization: Basic ..." header value; empty when absent, malformed, not user AWS,
 // or not ours. Expiry is the caller's check.
 std::optional<RegistryCredentials> parse_basic_authorization(std::string_view header_value);

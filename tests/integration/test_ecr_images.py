@@ -3,6 +3,7 @@ DescribeImages, ListImages, BatchDeleteImage, scans and lifecycle policy preview
 
 import json
 import os
+import urllib.request
 
 import pytest
 
@@ -61,7 +62,9 @@ def test_layer_upload_api(ecr, repo):
     assert out["layers"][1]["layerAvailability"] == "UNAVAILABLE"
     assert out["failures"][0]["failureCode"] == "InvalidLayerDigest"
     url = ecr.get_download_url_for_layer(repositoryName=repo, layerDigest=digest)
-    assert url["downloadUrl"].endswith(f"/v2/{repo}/blobs/{digest}") and url["layerDigest"] == digest
+    assert f"/v2/{repo}/blobs/{digest}?" in url["downloadUrl"] and url["layerDigest"] == digest
+    with urllib.request.urlopen(url["downloadUrl"], timeout=30) as resp:  # presigned: no credentials needed
+        assert resp.read() == data
     with pytest.raises(ecr.exceptions.LayersNotFoundException):
         ecr.get_download_url_for_layer(repositoryName=repo, layerDigest=sha256(b"absent"))
     upload = ecr.initiate_layer_upload(repositoryName=repo)["uploadId"]

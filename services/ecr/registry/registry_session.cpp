@@ -178,7 +178,10 @@ asio::awaitable<bool> answer(Exchange& ex) {
   const auto path = target.substr(0, target.find('?'));
   const auto route = parse_registry_path(std::string_view(path.data(), path.size()));
   if (!route) co_return co_await send(ex, error_response(ex, http::status::not_found, "UNSUPPORTED", "no such registry endpoint"));
-  const auto credentials = parse_basic_authorization(ex.header(http::field::authorization));
+  auto credentials = parse_basic_authorization(ex.header(http::field::authorization));
+  // GetDownloadUrlForLayer's URLs are presigned: the token rides in the query, for blob downloads only.
+  if (!credentials && route->kind == RegistryRouteKind::Blob && !ex.query(kDownloadTokenParameter).empty())
+    credentials = parse_registry_password(ex.query(kDownloadTokenParameter));
   if (!credentials) {
     auto res = error_response(ex, http::status::unauthorized, "UNAUTHORIZED", "Not Authorized");
     res.set(http::field::www_authenticate, "Basic realm=\"https://" + ex.ctx.default_account + ".dkr.ecr." +
