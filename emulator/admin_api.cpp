@@ -5,6 +5,7 @@
 #include "emulator/clock.hpp"
 #include "emulator/gateway.hpp"
 #include "emulator/log.hpp"
+#include "emulator/protocol/protocol.hpp"
 
 namespace albatross {
 namespace {
@@ -58,6 +59,27 @@ HttpResponse AdminApi::handle(HttpRequest& request) {
     response.body = hooks_.metrics();
     response.set_header("Content-Type", "text/plain; version=0.0.4");
     return response;
+  }
+  if (path == "/_albatross/registry/resolve" && hooks_.resolve_image) {
+    if (request.method != "GET") return method_not_allowed("GET");
+    std::string image, account, region;
+    try {
+      for (const auto& [key, value] : protocol::parse_form_urlencoded(request.query())) {
+        if (key == "image") image = value;
+        else if (key == "account") account = value;
+        else if (key == "region") region = value;
+      }
+    } catch (const AwsError&) {
+      return json_response(400, {{"message", "malformed query string"}});
+    }
+    if (image.empty()) return json_response(400, {{"message", "give ?image=<image>[&account=<id>&region=<region>]"}});
+    const auto resolved = hooks_.resolve_image(image, account, region);
+    if (resolved.is_null()) return json_response(404, {{"message", "not an ECR image: " + image}});
+    return json_response(200, resolved);
+  }
+  if (path == "/_albatross/registry" && hooks_.registry) {
+    if (request.method != "GET" && request.method != "HEAD") return method_not_allowed("GET");
+    return json_response(200, hooks_.registry());
   }
   if (path == "/_albatross/load-balancers") {
     if (request.method != "GET" && request.method != "HEAD") return method_not_allowed("GET");

@@ -17,6 +17,10 @@ struct AdminHooks {
   std::function<std::string()> ca_certificate;    // PEM of the local CA
   std::function<nlohmann::json()> load_balancers;  // where the listeners listen
   std::function<std::string()> metrics;            // Prometheus text
+  std::function<nlohmann::json()> registry;         // where the ECR registry listens
+  // What ECS would pull for an image named in a task definition (reference + X-Registry-Auth), or null.
+  std::function<nlohmann::json(const std::string& image, const std::string& account, const std::string& region)>
+      resolve_image;
 };
 
 class AdminApi {

@@ -23,6 +23,10 @@
 #include "services/iam/iam_service.hpp"
 #include "services/sts/sts_service.hpp"
 #include "services/logs/logs_service.hpp"
+#include "services/ecr/blob_store.hpp"
+#include "services/ecr/ecr_service.hpp"
+#include "services/ecr/image_reference.hpp"
+#include "services/ecr/registry/registry_server.hpp"
 #include "routing/data_plane.hpp"
 #include "routing/loopback_address.hpp"
 #include "storage/resource_store.hpp"
@@ -82,9 +86,12 @@ struct App::Impl {
   std::optional<logs::LogsService> logs;
   std::optional<routing::DataPlane> data_plane;
   std::uint64_t snapshot_version = 0;
+  std::optional<ecr::BlobStore> blobs;
+  std::optional<ecr::EcrService> ecr;
   Gateway gateway;
   std::optional<AdminApi> admin;
   std::optional<HttpServer> server;
+  std::optional<ecr::RegistryServer> registry;
 
   storage::Database& database() {
     if (!db) {
@@ -139,6 +146,22 @@ int App::run() {
                                           }});
   app.gateway.add_service(app.logs->definition());
 
+  app.blobs.emplace(app.state_dir / "registry");
+  app.ecr.emplace(*app.db, *app.blobs, app.changes);
+  app.ecr->remove_orphan_blobs();
+  app.gateway.add_service(app.ecr->definition());
+  app.changes.subscribe("ecr", [&app] { app.ecr->collect_garbage(); });
+  app.registry.emplace(ecr::RegistryDependencies{*app.ecr, *app.blobs, app.io, app.config.account_id, app.config.region});
+  try {
+    app.registry->start(app.config.registry_host, app.config.registry_port);
+  } catch (const std::exception& e) {
+    log::error(std::string(e.what()) + " — choose another --registry-listen");
+    return 1;
+  }
+  const std::string registry_host = "localhost:" + std::to_string(app.registry->port());
+  app.ecr->set_registry_host(registry_host);
+  ecr::set_local_registry_host(registry_host);
+
   app.data_plane.emplace(routing::DataPlaneOptions{app.config.time_scale, 2});
   app.data_plane->start();
   app.elbv2->set_health_source([&app](const storage::Scope&, const std::string& group, const std::string& id,
@@ -156,7 +179,22 @@ int App::run() {
   app.admin.emplace(app.gateway, AdminHooks{[&app] { app.reset(); },
                                             [&app] { return app.ca.get().certificate_pem(); },
                                             [&app] { return describe_endpoints(*app.data_plane); },
-                                            [&app] { return app.data_plane->metrics_text(); }});
+                                            [&app] { return app.data_plane->metrics_text(); },
+                                            [&app]() -> nlohmann::json {
+                                              const auto port = app.registry->port();
+                                              return {{"address", app.config.registry_host + ":" + std::to_string(port)},
+                                                      {"host", "localhost:" + std::to_string(port)},
+                                                      {"port", port}};
+                                            },
+                                            [&app](const std::string& image, const std::string& account,
+                                                   const std::string& region) -> nlohmann::json {
+                                              const std::string& who = account.empty() ? app.config.account_id : account;
+                                              const std::string& where = region.empty() ? app.config.region : region;
+                                              const auto reference = ecr::local_image_reference(who, where, image);
+                                              if (!reference) return nullptr;
+                                              return {{"reference", *reference},
+                                                      {"registry_auth", *ecr::local_image_pull_auth(who, where, image)}};
+                                            }});
   app.gateway.add_path_handler("/_albatross/", [&app](HttpRequest& request) { return app.admin->handle(request); });
 
   app.server.emplace(
@@ -177,6 +215,7 @@ int App::run() {
     if (ec) return;
     log::info(std::string("received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
     app.server->stop();
+    app.registry->stop();
     app.scheduler.cancel_all();
     app.data_plane->stop();
     app.io.stop();

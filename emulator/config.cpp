@@ -21,17 +21,25 @@ unsigned short parse_port(const std::string& text) {
   return static_cast<unsigned short>(port);
 }
 
-void apply_listen(Config& config, const std::string& value) {
-  // HOST:PORT, :PORT or PORT; IPv6 as [::1]:PORT.
+// HOST:PORT, :PORT or PORT; IPv6 as [::1]:PORT. An absent host leaves `host` as it is.
+void parse_host_port(const std::string& value, std::string& host_out, unsigned short& port_out) {
   const auto colon = value.rfind(':');
   if (colon == std::string::npos) {
-    config.listen_port = parse_port(value);
+    port_out = parse_port(value);
     return;
   }
   std::string host = value.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  if (!host.empty()) config.listen_host = host;
-  config.listen_port = parse_port(value.substr(colon + 1));
+  if (!host.empty()) host_out = host;
+  port_out = parse_port(value.substr(colon + 1));
+}
+
+void apply_listen(Config& config, const std::string& value) {
+  parse_host_port(value, config.listen_host, config.listen_port);
+}
+
+void apply_registry_listen(Config& config, const std::string& value) {
+  parse_host_port(value, config.registry_host, config.registry_port);
 }
 
 void apply_account(Config& config, const std::string& value) {
@@ -69,6 +77,7 @@ constexpr Option kOptions[] = {
     {"--region", "ALBATROSS_REGION", apply_region},
     {"--log-level", "ALBATROSS_LOG_LEVEL", apply_log_level},
     {"--time-scale", "ALBATROSS_TIME_SCALE", apply_time_scale},
+    {"--registry-listen", "ALBATROSS_REGISTRY_LISTEN", apply_registry_listen},
 };
 
 const Option* find_option(std::string_view flag) {
@@ -107,7 +116,9 @@ std::string usage_text() {
          "  --account-id ID      default 12-digit account (ALBATROSS_ACCOUNT_ID, default 000000000000)\n"
          "  --region REGION      default region (ALBATROSS_REGION, default us-east-1)\n"
          "  --log-level LEVEL    debug|info|warn|error (ALBATROSS_LOG_LEVEL, default info)\n"
-         "  --time-scale F       factor on every emulated delay (ALBATROSS_TIME_SCALE, default 1.0)\n";
+         "  --time-scale F       factor on every emulated delay (ALBATROSS_TIME_SCALE, default 1.0)\n"
+         "  --registry-listen HOST:PORT  ECR registry address for docker push/pull (ALBATROSS_REGISTRY_LISTEN,\n"
+         "                       default 127.0.0.1:4510; a taken port falls back to a free one)\n";
 }
 
 std::string resolve_state_dir(const Config& config) {

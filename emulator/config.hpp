@@ -17,6 +17,9 @@ struct Config {
   std::string region = "us-east-1";
   LogLevel log_level = LogLevel::Info;
   double time_scale = 1.0;
+  // The ECR registry's own listener (docker push/pull); port 0 = ephemeral.
+  std::string registry_host = "127.0.0.1";
+  unsigned short registry_port = 4510;
 };
 
 // Why a configuration could not be built; `help` = the user asked for --help.

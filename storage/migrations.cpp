@@ -70,6 +70,56 @@ constexpr Migration kMigrations[] = {
       CREATE INDEX logs_events_by_stream ON logs_events (account_id, region, log_group, log_stream, timestamp, event_id);
       CREATE INDEX logs_events_by_group ON logs_events (account_id, region, log_group, timestamp, event_id);
     )sql"},
+    {4, R"sql(
+      -- ECR. Repositories live in `resources` (kind "ecr:repository"); images, tags and blobs here.
+      CREATE TABLE ecr_images (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        repository TEXT NOT NULL,
+        digest TEXT NOT NULL,              -- sha256:... of the manifest bytes
+        manifest TEXT NOT NULL,            -- byte for byte as pushed
+        media_type TEXT NOT NULL,
+        artifact_media_type TEXT NOT NULL DEFAULT '',
+        size_bytes INTEGER NOT NULL,
+        pushed_at REAL NOT NULL,
+        last_pull_at REAL,
+        scanned_at REAL,
+        PRIMARY KEY (account_id, region, repository, digest)
+      );
+      CREATE TABLE ecr_image_tags (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        repository TEXT NOT NULL,
+        tag TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        PRIMARY KEY (account_id, region, repository, tag)
+      );
+      CREATE INDEX ecr_image_tags_by_digest ON ecr_image_tags (account_id, region, repository, digest);
+      -- Blobs (config and layers) in <state-dir>/registry/blobs, one row per stored file.
+      CREATE TABLE ecr_blobs (
+        digest TEXT PRIMARY KEY NOT NULL,
+        size_bytes INTEGER NOT NULL
+      );
+      -- Which repositories may use a blob (uploaded or mounted there).
+      CREATE TABLE ecr_repository_blobs (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        repository TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        PRIMARY KEY (account_id, region, repository, digest)
+      );
+      CREATE INDEX ecr_repository_blobs_by_digest ON ecr_repository_blobs (digest);
+      -- The blobs and child manifests each image references.
+      CREATE TABLE ecr_image_references (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        repository TEXT NOT NULL,
+        image_digest TEXT NOT NULL,
+        referenced_digest TEXT NOT NULL,
+        PRIMARY KEY (account_id, region, repository, image_digest, referenced_digest)
+      );
+      CREATE INDEX ecr_image_references_by_target ON ecr_image_references (account_id, region, repository, referenced_digest);
+    )sql"},
 };
 
 }  // namespace

@@ -184,6 +184,7 @@ class Albatross:
                 "--listen", f"127.0.0.1:{self.port}",
                 "--state-dir", self.state_dir,
                 "--time-scale", str(self.time_scale),
+                "--registry-listen", "127.0.0.1:0",  # parallel servers must not share the ECR registry port
                 *self.extra_args,
             ]
             env = {k: v for k, v in os.environ.items() if not k.startswith("ALBATROSS_")}
