@@ -5,6 +5,7 @@
 #include "services/common/ids.hpp"
 #include "services/common/pagination.hpp"
 #include "services/ec2/ec2_service.hpp"
+#include "services/elbv2/elbv2_attributes.hpp"
 #include "services/elbv2/elbv2_names.hpp"
 #include "services/elbv2/elbv2_service.hpp"
 #include "services/elbv2/elbv2_tags.hpp"
@@ -52,6 +53,7 @@ Json Elbv2Service::create_target_group(RequestContext& ctx, const Json& in) {
   const std::string arn = target_group_arn(ctx.region, ctx.account_id, name, ids::random_hex(16));
   Json doc = {{"TargetGroupArn", arn}, {"TargetGroupName", name}};
   doc.update(settings);
+  doc["_Attributes"] = resource_defaults(doc);
   const auto stored = store().put(scope, {kTargetGroup, arn, "", name, doc});
   apply_tags(store(), scope, arn, in.value("Tags", Json::array()));
   changed();

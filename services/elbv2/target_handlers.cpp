@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 
 #include "emulator/clock.hpp"
+#include "services/ec2/ec2_service.hpp"
 #include "services/elbv2/elbv2_attributes.hpp"
 #include "services/elbv2/elbv2_service.hpp"
 
@@ -59,7 +60,13 @@ Json Elbv2Service::register_targets(RequestContext& ctx, const Json& in) {
     const int port = target.value("Port", group.document.value("Port", 0));
     const std::string key = target_key(group.id, target["Id"], port);
     Json doc = {{"Id", target["Id"]}, {"Port", port}, {"RegisteredAt", now()}};
-    if (target.contains("AvailabilityZone")) doc["AvailabilityZone"] = target["AvailabilityZone"];
+    if (target.contains("AvailabilityZone")) {
+      doc["AvailabilityZone"] = target["AvailabilityZone"];
+    } else if (group.document.value("TargetType", "") == "ip") {
+      // An address inside the group's VPC is placed in its subnet's zone, as AWS detects it.
+      const std::string zone = ec2().zone_of_address(scope, group.document.value("VpcId", ""), target["Id"]);
+      if (!zone.empty()) doc["AvailabilityZone"] = zone;
+    }
     const auto existing = store().get(scope, kTarget, key);
     if (existing && !existing->document.contains("_DrainUntil")) continue;  // registering again is a no-op
     if (!existing && ++count > kMaxTargetsPerGroup)
