@@ -117,6 +117,9 @@ int App::run() {
   app.gateway.add_service(app.ec2->definition());
   app.elbv2.emplace(elbv2::Elbv2Dependencies{*app.db, app.clock, app.changes, *app.acm, *app.ec2});
   app.gateway.add_service(app.elbv2->definition());
+  app.ec2->add_dependency_check([&app](const storage::Scope& scope, const std::string& id) {
+    return app.elbv2->uses_network_resource(scope, id);
+  });
 
   app.data_plane.emplace(routing::DataPlaneOptions{app.config.time_scale, 2});
   app.data_plane->start();

@@ -37,6 +37,20 @@ storage::Resource Elbv2Service::require_target_group(const storage::Scope& scope
   return *found;
 }
 
+bool Elbv2Service::uses_network_resource(const storage::Scope& scope, const std::string& resource_id) {
+  for (const auto& load_balancer : store_.list(scope, kLoadBalancer)) {
+    const Json& doc = load_balancer.document;
+    if (doc.value("VpcId", "") == resource_id) return true;
+    for (const auto& zone : doc.value("AvailabilityZones", Json::array()))
+      if (zone.value("SubnetId", "") == resource_id) return true;
+    for (const auto& group : doc.value("SecurityGroups", Json::array()))
+      if (group == resource_id) return true;
+  }
+  for (const auto& target_group : store_.list(scope, kTargetGroup))
+    if (target_group.document.value("VpcId", "") == resource_id) return true;
+  return false;
+}
+
 namespace {
 
 // Every target group an action list forwards to.

@@ -114,6 +114,9 @@ class Elbv2Service {
   // Describe returns (forward both as TargetGroupArn and ForwardConfig). Defined in action_rules.cpp.
   Json normalize_actions(const storage::Scope& scope, const Json& actions, const std::string& protocol,
                          const std::string& load_balancer_arn);
+  // True while a load balancer uses the VPC, subnet or security group with this id, or a target group the
+  // VPC (EC2 then refuses to delete it with DependencyViolation). Wired into Ec2Service::add_dependency_check.
+  bool uses_network_resource(const storage::Scope& scope, const std::string& resource_id);
   // Marks the routing configuration changed (the data plane rebuilds after commit).
   void changed();
   double now() const;
