@@ -383,7 +383,9 @@ Elbv2Service::Json Elbv2Service::normalize_actions(const storage::Scope& scope, 
                                                    const std::string& protocol, const std::string& load_balancer_arn) {
   Json out = normalize_action_list(actions, protocol);
   for (const auto& arn : forwarded_target_groups(out)) {
-    const storage::Resource target_group = require_target_group(scope, arn);
+    const auto found = store().get(scope, kTargetGroup, arn);
+    if (!found) throw AwsError{"TargetGroupNotFoundException", "Target groups '" + arn + "' not found"};
+    const storage::Resource& target_group = *found;
     check_target_group_fits(target_group.document, arn, protocol);
     check_protocol_version(target_group.document, arn, out);
     for (const auto& user : load_balancers_using(scope, arn))

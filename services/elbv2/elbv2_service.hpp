@@ -97,6 +97,15 @@ class Elbv2Service {
   // account_handlers.cpp
   Json describe_ssl_policies(RequestContext& ctx, const Json& in);
   Json describe_account_limits(RequestContext& ctx, const Json& in);
+  // trust_store_handlers.cpp
+  Json create_trust_store(RequestContext& ctx, const Json& in);
+  Json describe_trust_stores(RequestContext& ctx, const Json& in);
+  Json require_trust_store(RequestContext& ctx, const Json& in);  // the operations naming one trust store
+  Json get_resource_policy(RequestContext& ctx, const Json& in);
+  // capacity_handlers.cpp
+  Json describe_capacity_reservation(RequestContext& ctx, const Json& in);
+  Json modify_capacity_reservation(RequestContext& ctx, const Json& in);
+  Json modify_ip_pools(RequestContext& ctx, const Json& in);
 
   // ---- Shared by the topic files ----
   static storage::Scope scope_of(const RequestContext& ctx) { return {ctx.account_id, ctx.region}; }

@@ -74,6 +74,7 @@ std::vector<std::string> apply_settings(Elbv2Service& service, const storage::Sc
     listener.erase("SslPolicy");
     listener.erase("_SniCertificates");
   }
+  if (protocol != "HTTPS") listener.erase("MutualAuthentication");
   if (in.contains("AlpnPolicy")) {
     if (protocol != "TLS")
       throw AwsError{"ValidationError", "An ALPN policy can only be set on TLS listeners of network load balancers"};
@@ -82,6 +83,19 @@ std::vector<std::string> apply_settings(Elbv2Service& service, const storage::Sc
       if (std::find(std::begin(kAlpnPolicies), std::end(kAlpnPolicies), name.get<std::string>()) == std::end(kAlpnPolicies))
         throw AwsError{"ALPNPolicyNotSupportedException", "ALPN policy '" + name.get<std::string>() + "' not found"};
     listener["AlpnPolicy"] = in["AlpnPolicy"];
+  }
+  if (in.contains("MutualAuthentication")) {
+    if (protocol != "HTTPS")
+      throw AwsError{"ValidationError", "Mutual authentication can only be configured on HTTPS listeners"};
+    const Json& mutual = in["MutualAuthentication"];
+    const std::string mode = mutual.value("Mode", "off");
+    if (mode != "off" && mode != "passthrough" && mode != "verify")
+      throw AwsError{"ValidationError", "Mutual authentication mode '" + mode + "' must be one of off, passthrough or verify"};
+    // verify needs a trust store, and none can exist here (see trust_store_handlers.cpp).
+    if (mode == "verify" && !mutual.contains("TrustStoreArn"))
+      throw AwsError{"ValidationError", "A trust store must be specified for mutual authentication mode 'verify'"};
+    if (mode == "verify") throw AwsError{"TrustStoreNotFoundException", "One or more trust stores not found"};
+    listener["MutualAuthentication"] = {{"Mode", mode}};
   }
   std::vector<std::string> released;
   const auto after = listener_certificate_arns(listener);

@@ -69,13 +69,16 @@ Json Elbv2Service::describe_target_groups(RequestContext& ctx, const Json& in) {
     for (const auto& name : in["Names"]) {
       const auto found = store().find_by_name(scope, kTargetGroup, name);
       if (!found)
-        throw AwsError{"TargetGroupNotFoundException", "Target groups '[" + name.get<std::string>() + "]' not found"};
+        throw AwsError{"TargetGroupNotFoundException", "One or more target groups not found"};
       matching.push_back(described(*this, scope, *found));
     }
   } else {
     const std::string load_balancer = in.value("LoadBalancerArn", "");
     if (!load_balancer.empty()) require_load_balancer(scope, load_balancer);
-    for (const auto& resource : store().list(scope, kTargetGroup)) {
+    auto all = store().list(scope, kTargetGroup);
+    // AWS lists target groups by name.
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    for (const auto& resource : all) {
       Json doc = described(*this, scope, resource);
       const auto& users = doc["LoadBalancerArns"];
       if (!load_balancer.empty() && std::find(users.begin(), users.end(), load_balancer) == users.end()) continue;

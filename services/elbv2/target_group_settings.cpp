@@ -63,7 +63,8 @@ void check_health_check(const Json& tg) {
     throw invalid("Health check path must begin with a '/' character");
   const int interval = tg.value("HealthCheckIntervalSeconds", 30);
   const int timeout = tg.value("HealthCheckTimeoutSeconds", 5);
-  if (timeout >= interval)
+  if (timeout > interval) throw invalid("Health check interval must be greater than the timeout.");
+  if (timeout == interval)
     throw invalid("Health check timeout '" + std::to_string(timeout) + "' must be smaller than the interval '" +
                   std::to_string(interval) + "'");
   if (tg.contains("Matcher")) {
@@ -141,8 +142,10 @@ Json target_group_settings(const Json& in) {
       tg["ProtocolVersion"] = version;
     } else if (in.contains("ProtocolVersion"))
       throw invalid("A protocol version can only be specified for HTTP and HTTPS target groups");
-  } else if (in.contains("Protocol") || in.contains("Port") || in.contains("VpcId")) {
-    throw invalid("Protocol, port and VPC ID cannot be specified for target groups of target type 'lambda'");
+  } else {
+    for (const auto& [member, noun] : {std::pair{"Protocol", "Protocol"}, {"Port", "Port"}, {"VpcId", "VPC ID"}})
+      if (in.contains(member))
+        throw invalid(std::string(noun) + " cannot be specified for target groups with target type 'lambda'");
   }
   if (target_type == "alb" && tg.value("Protocol", "") != "TCP")
     throw invalid("Target groups of target type 'alb' must use the TCP protocol");

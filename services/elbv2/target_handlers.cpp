@@ -104,11 +104,21 @@ Json Elbv2Service::describe_target_health(RequestContext& ctx, const Json& in) {
   const bool in_use = !load_balancers_using(scope, group.id).empty();
   const double current = now();
   const std::string check_port = group.document.value("HealthCheckPort", "traffic-port");
+  bool with_anomalies = false;
+  for (const auto& option : in.value("Include", Json::array()))
+    with_anomalies = with_anomalies || option == "AnomalyDetection" || option == "All";
+  const std::string protocol = group.document.value("Protocol", "");
+  with_anomalies = with_anomalies && (protocol == "HTTP" || protocol == "HTTPS");  // ALB target groups only
   auto describe = [&](const Json& target, const Json& state) {
     Json description = {{"Target", {{"Id", target["Id"]}, {"Port", target["Port"]}}}, {"TargetHealth", state}};
     if (target.contains("AvailabilityZone")) description["Target"]["AvailabilityZone"] = target["AvailabilityZone"];
     description["HealthCheckPort"] =
         check_port == "traffic-port" ? std::to_string(target["Port"].get<int>()) : check_port;
+    // No zonal shift or anomaly mitigation exists here: AWS's "nothing going on" values.
+    description["AdministrativeOverride"] = {{"State", "no_override"},
+                                             {"Reason", "AdministrativeOverride.NoOverride"},
+                                             {"Description", "No override is currently active on target"}};
+    if (with_anomalies) description["AnomalyDetection"] = {{"Result", "normal"}, {"MitigationInEffect", "no"}};
     return description;
   };
   auto state_of = [&](const Json& target) {
