@@ -50,6 +50,23 @@ const std::pair<const char*, Operation> kOperations[] = {
     {"DescribeRegions", handlers::describe_regions},
     {"DescribeAccountAttributes", handlers::describe_account_attributes},
     {"DescribeNetworkInterfaces", handlers::describe_network_interfaces},
+    {"AllocateAddress", handlers::allocate_address},
+    {"DescribeAddresses", handlers::describe_addresses},
+    {"ReleaseAddress", handlers::release_address},
+    {"AssociateAddress", handlers::associate_address},
+    {"DisassociateAddress", handlers::disassociate_address},
+    {"CreateNatGateway", handlers::create_nat_gateway},
+    {"DescribeNatGateways", handlers::describe_nat_gateways},
+    {"DeleteNatGateway", handlers::delete_nat_gateway},
+    {"CreateLaunchTemplate", handlers::create_launch_template},
+    {"CreateLaunchTemplateVersion", handlers::create_launch_template_version},
+    {"DescribeLaunchTemplates", handlers::describe_launch_templates},
+    {"DescribeLaunchTemplateVersions", handlers::describe_launch_template_versions},
+    {"ModifyLaunchTemplate", handlers::modify_launch_template},
+    {"DeleteLaunchTemplate", handlers::delete_launch_template},
+    {"DescribeInstances", handlers::describe_instances},
+    {"DescribeImages", handlers::describe_images},
+    {"DescribeKeyPairs", handlers::describe_key_pairs},
 };
 
 }  // namespace
