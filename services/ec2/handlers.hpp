@@ -61,7 +61,6 @@ Json disassociate_route_table(Network& net, const Json& in);
 Json describe_availability_zones(Network& net, const Json& in);
 Json describe_regions(Network& net, const Json& in);
 Json describe_account_attributes(Network& net, const Json& in);
-Json describe_network_interfaces(Network& net, const Json& in);
 
 // address_handlers.cpp
 Json allocate_address(Network& net, const Json& in);
@@ -82,6 +81,9 @@ Json describe_launch_templates(Network& net, const Json& in);
 Json describe_launch_template_versions(Network& net, const Json& in);
 Json modify_launch_template(Network& net, const Json& in);
 Json delete_launch_template(Network& net, const Json& in);
+
+// network_interface_handlers.cpp
+Json describe_network_interfaces(Network& net, const Json& in);
 
 // instance_handlers.cpp
 Json describe_instances(Network& net, const Json& in);

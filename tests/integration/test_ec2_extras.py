@@ -92,6 +92,12 @@ def test_nat_gateway_lifecycle(ec2, subnet):
     held = ec2.describe_addresses(AllocationIds=[eip["AllocationId"]])["Addresses"][0]
     assert held["AssociationId"].startswith("eipassoc-") and held["PrivateIpAddress"] == address["PrivateIp"]
     assert client_error(ec2.release_address, AllocationId=eip["AllocationId"])[0] == "InvalidIPAddress.InUse"
+    # EC2 gives the gateway a requester-managed network interface.
+    [eni] = ec2.describe_network_interfaces(Filters=[{"Name": "subnet-id", "Values": [subnet["SubnetId"]]}])[
+        "NetworkInterfaces"]
+    assert eni["NetworkInterfaceId"] == address["NetworkInterfaceId"] and eni["InterfaceType"] == "nat_gateway"
+    assert (eni["PrivateIpAddress"], eni["Association"]["PublicIp"]) == (address["PrivateIp"], eip["PublicIp"])
+    assert eni["RequesterManaged"] is True and eni["Status"] == "in-use"
     assert client_error(ec2.create_nat_gateway, SubnetId=subnet["SubnetId"], AllocationId=eip["AllocationId"])[0] == (
         "Resource.AlreadyAssociated")
     # A route through it, and the subnet cannot go while the gateway lives.
@@ -102,6 +108,7 @@ def test_nat_gateway_lifecycle(ec2, subnet):
     assert ec2.delete_nat_gateway(NatGatewayId=nat["NatGatewayId"])["NatGatewayId"] == nat["NatGatewayId"]
     [gone] = ec2.describe_nat_gateways(NatGatewayIds=[nat["NatGatewayId"]])["NatGateways"]
     assert gone["State"] == "deleted" and "DeleteTime" in gone
+    assert ec2.describe_network_interfaces()["NetworkInterfaces"] == []
     routes = ec2.describe_route_tables(RouteTableIds=[table])["RouteTables"][0]["Routes"]
     assert [r["State"] for r in routes if r.get("NatGatewayId") == nat["NatGatewayId"]] == ["blackhole"]
     ec2.release_address(AllocationId=eip["AllocationId"])
