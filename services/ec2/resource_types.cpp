@@ -65,6 +65,7 @@ AwsError not_found_error(const ResourceType& type, const std::string& id) {
 }
 
 AwsError malformed_error(const ResourceType& type, const std::string& id) {
+  if (&type == &kAddressType) return not_found_error(type, id);  // EC2 does not call allocation ids malformed
   std::string message = "Invalid id: \"" + id + "\"";
   if (&type == &kSecurityGroupType) message += " (expecting \"sg-...\")";
   return AwsError{std::string(type.malformed), message};

@@ -55,6 +55,9 @@ def test_allocate_describe_release(ec2):
     ec2.release_address(PublicIp=second["PublicIp"])
     assert ec2.describe_addresses()["Addresses"] == []
     assert client_error(ec2.release_address, AllocationId=first["AllocationId"])[0] == "InvalidAllocationID.NotFound"
+    assert client_error(ec2.release_address, AllocationId="bogus")[0] == "InvalidAllocationID.NotFound"
+    assert client_error(ec2.release_address)[0] == "MissingParameter"
+    assert client_error(ec2.disassociate_address)[0] == "MissingParameter"
 
 
 def test_address_quota_and_association(ec2):

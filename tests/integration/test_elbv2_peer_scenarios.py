@@ -231,6 +231,17 @@ def test_listener_redirect_loops_are_refused(net):
     assert net.elbv2.describe_listeners(ListenerArns=[listener])["Listeners"][0]["Port"] == 80
 
 
+def test_target_group_of_another_vpc_is_refused(net, client):
+    lb = net.alb()
+    default_vpc = [v for v in client("ec2").describe_vpcs()["Vpcs"] if v.get("IsDefault")][0]["VpcId"]
+    other = net.elbv2.create_target_group(Name="other-vpc", Protocol="HTTP", Port=80, VpcId=default_vpc)[
+        "TargetGroups"][0]["TargetGroupArn"]
+    assert client_error(net.elbv2.create_listener, LoadBalancerArn=lb, Protocol="HTTP", Port=80,
+                        DefaultActions=[{"Type": "forward", "TargetGroupArn": other}]) == (
+        "InvalidConfigurationRequest",
+        f"Target group '{other}' is in a different VPC than load balancer '{lb}'", 400)
+
+
 def test_ssl_policy_names_are_not_repeated(net):
     got = net.elbv2.describe_ssl_policies(Names=["ELBSecurityPolicy-TLS-1-2-2017-01", "ELBSecurityPolicy-2016-08",
                                                  "ELBSecurityPolicy-2016-08"])["SslPolicies"]
