@@ -161,6 +161,9 @@ int App::run() {
   const std::string registry_host = "localhost:" + std::to_string(app.registry->port());
   app.ecr->set_registry_host(registry_host);
   ecr::set_local_registry_host(registry_host);
+  app.ec2->add_dependency_check([&app](const storage::Scope& scope, const std::string& id) {
+    return app.elbv2->uses_network_resource(scope, id);
+  });
 
   app.data_plane.emplace(routing::DataPlaneOptions{app.config.time_scale, 2});
   app.data_plane->start();

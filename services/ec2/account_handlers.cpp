@@ -1,5 +1,5 @@
-// Account- and region-wide answers: DescribeAvailabilityZones, DescribeRegions, DescribeAccountAttributes,
-// DescribeNetworkInterfaces (Albatross creates no network interfaces: always empty).
+// Account- and region-wide answers: DescribeAvailabilityZones, DescribeRegions, DescribeAccountAttributes
+// (DescribeNetworkInterfaces is in network_interface_handlers.cpp).
 #include <set>
 
 #include "services/ec2/filters.hpp"
@@ -95,13 +95,6 @@ Json describe_account_attributes(Network& net, const Json& in) {
     out.push_back({{"AttributeName", name}, {"AttributeValues", Json::array({{{"AttributeValue", value}}})}});
   }
   return {{"AccountAttributes", out}};
-}
-
-Json describe_network_interfaces(Network&, const Json& in) {
-  if (const auto ids = in.find("NetworkInterfaceIds"); ids != in.end() && ids->is_array() && !ids->empty())
-    throw AwsError{"InvalidNetworkInterfaceID.NotFound",
-                   "The networkInterface ID '" + (*ids)[0].get<std::string>() + "' does not exist"};
-  return {{"NetworkInterfaces", Json::array()}};
 }
 
 }  // namespace albatross::ec2::handlers

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "services/ec2/cidr.hpp"
 #include "services/ec2/handlers.hpp"
 #include "storage/database.hpp"
 
@@ -49,6 +50,23 @@ const std::pair<const char*, Operation> kOperations[] = {
     {"DescribeRegions", handlers::describe_regions},
     {"DescribeAccountAttributes", handlers::describe_account_attributes},
     {"DescribeNetworkInterfaces", handlers::describe_network_interfaces},
+    {"AllocateAddress", handlers::allocate_address},
+    {"DescribeAddresses", handlers::describe_addresses},
+    {"ReleaseAddress", handlers::release_address},
+    {"AssociateAddress", handlers::associate_address},
+    {"DisassociateAddress", handlers::disassociate_address},
+    {"CreateNatGateway", handlers::create_nat_gateway},
+    {"DescribeNatGateways", handlers::describe_nat_gateways},
+    {"DeleteNatGateway", handlers::delete_nat_gateway},
+    {"CreateLaunchTemplate", handlers::create_launch_template},
+    {"CreateLaunchTemplateVersion", handlers::create_launch_template_version},
+    {"DescribeLaunchTemplates", handlers::describe_launch_templates},
+    {"DescribeLaunchTemplateVersions", handlers::describe_launch_template_versions},
+    {"ModifyLaunchTemplate", handlers::modify_launch_template},
+    {"DeleteLaunchTemplate", handlers::delete_launch_template},
+    {"DescribeInstances", handlers::describe_instances},
+    {"DescribeImages", handlers::describe_images},
+    {"DescribeKeyPairs", handlers::describe_key_pairs},
 };
 
 }  // namespace
@@ -92,6 +110,18 @@ json Ec2Service::default_security_group(const storage::Scope& scope, const std::
   auto net = network(scope);
   const auto found = net.group_by_name(vpc_id, kDefaultGroupName);
   return found ? net.render_group(*found) : json::object();
+}
+
+std::string Ec2Service::zone_of_address(const storage::Scope& scope, const std::string& vpc_id,
+                                        const std::string& address) {
+  const auto host = parse_ipv4_cidr(address + "/32");
+  if (!host) return {};
+  auto net = network(scope);
+  for (const auto& subnet : net.children(kSubnetType, vpc_id)) {
+    const auto block = parse_ipv4_cidr(subnet.document.value("CidrBlock", ""));
+    if (block && contains(*block, *host)) return subnet.document.value("AvailabilityZone", "");
+  }
+  return {};
 }
 
 void Ec2Service::add_dependency_check(DependencyCheck check) { dependency_checks_.push_back(std::move(check)); }

@@ -32,6 +32,9 @@ class Ec2Service {
   // The "default" security group of a VPC; an empty object when the VPC does not exist.
   nlohmann::json default_security_group(const storage::Scope& scope, const std::string& vpc_id);
 
+  // The Availability Zone of the VPC's subnet whose IPv4 CIDR block holds `address`; empty when none does.
+  std::string zone_of_address(const storage::Scope& scope, const std::string& vpc_id, const std::string& address);
+
   // Lets another service veto DeleteVpc / DeleteSubnet / DeleteSecurityGroup (DependencyViolation) while it
   // uses that VPC, subnet or security group, e.g. a load balancer or target group. The check gets the id.
   void add_dependency_check(DependencyCheck check);

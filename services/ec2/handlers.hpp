@@ -61,6 +61,33 @@ Json disassociate_route_table(Network& net, const Json& in);
 Json describe_availability_zones(Network& net, const Json& in);
 Json describe_regions(Network& net, const Json& in);
 Json describe_account_attributes(Network& net, const Json& in);
+
+// address_handlers.cpp
+Json allocate_address(Network& net, const Json& in);
+Json describe_addresses(Network& net, const Json& in);
+Json release_address(Network& net, const Json& in);
+Json associate_address(Network& net, const Json& in);
+Json disassociate_address(Network& net, const Json& in);
+
+// nat_gateway_handlers.cpp
+Json create_nat_gateway(Network& net, const Json& in);
+Json describe_nat_gateways(Network& net, const Json& in);
+Json delete_nat_gateway(Network& net, const Json& in);
+
+// launch_template_handlers.cpp
+Json create_launch_template(Network& net, const Json& in);
+Json create_launch_template_version(Network& net, const Json& in);
+Json describe_launch_templates(Network& net, const Json& in);
+Json describe_launch_template_versions(Network& net, const Json& in);
+Json modify_launch_template(Network& net, const Json& in);
+Json delete_launch_template(Network& net, const Json& in);
+
+// network_interface_handlers.cpp
 Json describe_network_interfaces(Network& net, const Json& in);
+
+// instance_handlers.cpp
+Json describe_instances(Network& net, const Json& in);
+Json describe_images(Network& net, const Json& in);
+Json describe_key_pairs(Network& net, const Json& in);
 
 }  // namespace albatross::ec2::handlers

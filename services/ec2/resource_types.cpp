@@ -29,9 +29,21 @@ const ResourceType kRouteTableType{
     "rtb",          kind::kRouteTable, "route-table", "InvalidRouteTableID.NotFound", "InvalidRouteTableId.Malformed",
     "routeTable ID"};
 
+const ResourceType kAddressType{"eipalloc",          kind::kAddress, "elastic-ip", "InvalidAllocationID.NotFound",
+                                "InvalidAllocationID.Malformed", "allocation ID"};
+const ResourceType kNatGatewayType{"nat", kind::kNatGateway, "natgateway", "NatGatewayNotFound", "NatGatewayMalformed",
+                                   "NAT gateway"};
+const ResourceType kLaunchTemplateType{"lt",
+                                       kind::kLaunchTemplate,
+                                       "launch-template",
+                                       "InvalidLaunchTemplateId.NotFound",
+                                       "InvalidLaunchTemplateId.Malformed",
+                                       "launch template ID"};
+
 namespace {
-const ResourceType* const kAll[] = {
-    &kVpcType, &kSubnetType, &kSecurityGroupType, &kSecurityGroupRuleType, &kInternetGatewayType, &kRouteTableType};
+const ResourceType* const kAll[] = {&kVpcType,          &kSubnetType,          &kSecurityGroupType,
+                                    &kSecurityGroupRuleType, &kInternetGatewayType, &kRouteTableType,
+                                    &kAddressType,      &kNatGatewayType,      &kLaunchTemplateType};
 }  // namespace
 
 const ResourceType* resource_type_of_id(std::string_view id) {
@@ -44,10 +56,16 @@ const ResourceType* resource_type_of_id(std::string_view id) {
 std::span<const ResourceType* const> all_resource_types() { return kAll; }
 
 AwsError not_found_error(const ResourceType& type, const std::string& id) {
+  // These two word it their own way.
+  if (&type == &kNatGatewayType) return AwsError{"NatGatewayNotFound", "NAT gateway " + id + " was not found"};
+  if (&type == &kLaunchTemplateType)
+    return AwsError{"InvalidLaunchTemplateId.NotFound",
+                    "The specified launch template, with template ID " + id + ", does not exist."};
   return AwsError{std::string(type.not_found), "The " + std::string(type.noun) + " '" + id + "' does not exist"};
 }
 
 AwsError malformed_error(const ResourceType& type, const std::string& id) {
+  if (&type == &kAddressType) return not_found_error(type, id);  // EC2 does not call allocation ids malformed
   std::string message = "Invalid id: \"" + id + "\"";
   if (&type == &kSecurityGroupType) message += " (expecting \"sg-...\")";
   return AwsError{std::string(type.malformed), message};

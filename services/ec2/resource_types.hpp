@@ -17,6 +17,9 @@ inline constexpr char kSecurityGroup[] = "ec2:security-group";
 inline constexpr char kSecurityGroupRule[] = "ec2:security-group-rule";
 inline constexpr char kInternetGateway[] = "ec2:internet-gateway";
 inline constexpr char kRouteTable[] = "ec2:route-table";
+inline constexpr char kAddress[] = "ec2:address";
+inline constexpr char kNatGateway[] = "ec2:nat-gateway";
+inline constexpr char kLaunchTemplate[] = "ec2:launch-template";
 inline constexpr char kAccountDefaults[] = "ec2:account-defaults";  // one marker per scope
 }  // namespace kind
 
@@ -35,6 +38,9 @@ extern const ResourceType kSecurityGroupType;
 extern const ResourceType kSecurityGroupRuleType;
 extern const ResourceType kInternetGatewayType;
 extern const ResourceType kRouteTableType;
+extern const ResourceType kAddressType;         // Elastic IP addresses, by allocation id
+extern const ResourceType kNatGatewayType;
+extern const ResourceType kLaunchTemplateType;
 
 // The type whose ids start with "<prefix>-"; nullptr for ids Albatross does not keep.
 const ResourceType* resource_type_of_id(std::string_view id);

@@ -147,7 +147,7 @@ Json create_subnet(Network& net, const Json& in) {
 
 Json delete_subnet(Network& net, const Json& in) {
   const auto subnet = net.require(kSubnetType, in.at("SubnetId").get<std::string>());
-  if (net.in_use_elsewhere(subnet.id))
+  if (net.in_use_elsewhere(subnet.id) || !net.children(kNatGatewayType, subnet.id).empty())
     throw AwsError{"DependencyViolation", "The subnet '" + subnet.id + "' has dependencies and cannot be deleted."};
   for (auto table : net.children(kRouteTableType, subnet.document.value("VpcId", ""))) {
     auto& associations = table.document["Associations"];

@@ -1,5 +1,7 @@
 // DescribeSSLPolicies and DescribeAccountLimits.
 
+#include <algorithm>
+
 #include "services/common/pagination.hpp"
 #include "services/elbv2/elbv2_service.hpp"
 #include "services/elbv2/ssl_policies.hpp"
@@ -27,7 +29,8 @@ Json Elbv2Service::describe_ssl_policies(RequestContext&, const Json& in) {
     for (const auto& name : in["Names"]) {
       const auto* policy = find_ssl_policy(name.get<std::string>());
       if (!policy) throw AwsError{"SSLPolicyNotFoundException", "One or more SSL policies not found"};
-      matching.push_back(policy_json(*policy));
+      Json described = policy_json(*policy);
+      if (std::find(matching.begin(), matching.end(), described) == matching.end()) matching.push_back(described);
     }
   } else {
     for (const auto& policy : ssl_policies()) matching.push_back(policy_json(policy));

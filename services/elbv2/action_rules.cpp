@@ -382,8 +382,16 @@ void check_protocol_version(const json& target_group, const std::string& arn, co
 Elbv2Service::Json Elbv2Service::normalize_actions(const storage::Scope& scope, const Json& actions,
                                                    const std::string& protocol, const std::string& load_balancer_arn) {
   Json out = normalize_action_list(actions, protocol);
+  const auto load_balancer = store().get(scope, kLoadBalancer, load_balancer_arn);
+  const std::string vpc = load_balancer ? load_balancer->document.value("VpcId", "") : std::string();
   for (const auto& arn : forwarded_target_groups(out)) {
-    const storage::Resource target_group = require_target_group(scope, arn);
+    const auto found = store().get(scope, kTargetGroup, arn);
+    if (!found) throw AwsError{"TargetGroupNotFoundException", "Target groups '" + arn + "' not found"};
+    const storage::Resource& target_group = *found;
+    const std::string group_vpc = target_group.document.value("VpcId", "");
+    if (!group_vpc.empty() && !vpc.empty() && group_vpc != vpc)
+      throw AwsError{"InvalidConfigurationRequestException",
+                     "Target group '" + arn + "' is in a different VPC than load balancer '" + load_balancer_arn + "'"};
     check_target_group_fits(target_group.document, arn, protocol);
     check_protocol_version(target_group.document, arn, out);
     for (const auto& user : load_balancers_using(scope, arn))

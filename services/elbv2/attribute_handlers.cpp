@@ -9,7 +9,7 @@ namespace {
 
 using Json = nlohmann::json;
 
-AttributeMap stored_attributes(const Json& document) { return document.value("_Attributes", AttributeMap{}); }
+AttributeMap stored_attributes(const Json& document) { return resource_attributes(document); }
 
 }  // namespace
 
@@ -41,6 +41,10 @@ Json Elbv2Service::modify_target_group_attributes(RequestContext& ctx, const Jso
   auto resource = require_target_group(scope, in.at("TargetGroupArn"));
   const auto owner = target_group_attribute_owner(resource.document);
   const auto attributes = apply_attributes(owner, stored_attributes(resource.document), in.at("Attributes"));
+  const std::string protocol = resource.document.value("Protocol", "");
+  if ((protocol == "UDP" || protocol == "TCP_UDP") && attributes.at("preserve_client_ip.enabled") == "false")
+    throw AwsError{"InvalidConfigurationRequestException",
+                   "Client IP preservation cannot be disabled for target groups with the " + protocol + " protocol"};
   resource.document["_Attributes"] = attributes;
   store().put(scope, resource);
   changed();

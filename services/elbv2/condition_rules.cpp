@@ -73,10 +73,10 @@ std::vector<std::string> string_list(const json& list, std::string_view field) {
 }
 
 // Rules every value follows: not empty, at most 128 characters, no control characters.
+// `field` names the value in messages as AWS does: the condition field, or 'Key' / 'Value' of a query string.
 void check_common(std::string_view field, const std::string& value) {
   if (value.empty()) fail("A condition value cannot be empty (condition " + in_quotes(field) + ")");
-  if (value.size() > kMaxConditionValueLength)
-    fail("The " + in_quotes(field) + " value " + in_quotes(value) + " is too long; the limit is '128'");
+  if (value.size() > kMaxConditionValueLength) fail("The " + in_quotes(field) + " value is too long; the limit is '128'");
   for (char c : value)
     if (is_control(c)) fail("The " + in_quotes(field) + " value " + in_quotes(value) + " contains a control character");
 }
@@ -107,18 +107,17 @@ void check_path(const std::string& value) {
 
 void check_method(const std::string& value) {
   if (value.size() > kMaxHttpRequestMethodLength)
-    fail("The 'http-request-method' value " + in_quotes(value) + " is too long; the limit is '40'");
+    fail("The 'http-request-method' value is too long; the limit is '40'");
   for (char c : value)
     if (!((c >= 'A' && c <= 'Z') || c == '-' || c == '_'))
-      fail("The 'http-request-method' value " + in_quotes(value) +
-           " is invalid; the allowed characters are A-Z, hyphen and underscore");
+      fail("The 'http-request-method' value is invalid; the allowed characters are A-Z, hyphen and underscore");
 }
 
 // RFC 7230 token, no wildcard, and not Host (a host-header condition does that).
 void check_header_name(const std::string& name) {
   if (name.empty()) fail("A 'HttpHeaderName' must be specified with 'http-header'");
   if (name.size() > kMaxHttpHeaderNameLength)
-    fail("The 'HttpHeaderName' value " + in_quotes(name) + " is too long; the limit is '40'");
+    fail("The 'HttpHeaderName' value is too long; the limit is '40'");
   for (char c : name)
     if (!is_alnum(c) && std::string_view("!#$%&'+-.^_`|~").find(c) == std::string_view::npos)
       fail("The 'HttpHeaderName' value " + in_quotes(name) +
@@ -173,8 +172,7 @@ std::vector<std::string> legacy_or_config_values(const json& condition, const Fi
     fail("You cannot provide both Values and " + in_quotes(spec.config) + " for a condition of type " +
          in_quotes(spec.field));
   if (has_legacy && !has_config && legacy.size() > 1)
-    fail("The " + in_quotes(spec.field) + " field contains too many values; the limit is '1' (use " +
-         in_quotes(spec.config) + " for more)");
+    fail("The " + in_quotes(spec.field) + " field contains too many values; the limit is '1'");
   return has_config ? config : legacy;
 }
 
@@ -185,7 +183,8 @@ std::vector<std::string> config_values(const json& condition, const FieldSpec& s
 }
 
 void require_values(std::string_view field, std::size_t count) {
-  if (count == 0) fail("A condition value must be specified (condition " + in_quotes(field) + ")");
+  if (count == 0)
+    fail(field == "source-ip" ? std::string("A 'source-ip' value must be specified") : "A condition value must be specified");
 }
 
 // Checks one value of a string-valued condition and adds it to the rule's totals.
@@ -230,12 +229,12 @@ json query_pair(const json& pair, RuleTotals& totals) {
   json out = json::object();
   if (present(pair, "Key")) {
     const std::string key = pair["Key"].get<std::string>();
-    check_common("query-string", key);
+    check_common("Key", key);
     totals.wildcards += wildcard_count(key);
     out["Key"] = key;
   }
   const std::string value = pair["Value"].get<std::string>();
-  check_common("query-string", value);
+  check_common("Value", value);
   totals.wildcards += wildcard_count(value);
   out["Value"] = value;
   return out;

@@ -32,6 +32,7 @@ const std::vector<Attribute>& attributes_of(AttributeOwner owner) {
         {"idle_timeout.timeout_seconds", "60", Kind::Integer, 1, 4000},
         {"client_keep_alive.seconds", "3600", Kind::Integer, 60, 604800},
         {"deletion_protection.enabled", "false", Kind::Boolean},
+        {"ipv6.deny_all_igw_traffic", "false", Kind::Boolean},  // true for internal ones (resource_defaults)
         {"routing.http2.enabled", "true", Kind::Boolean},
         {"routing.http.drop_invalid_header_fields.enabled", "false", Kind::Boolean},
         {"routing.http.x_amzn_tls_version_and_cipher_suite.enabled", "false", Kind::Boolean},
@@ -56,6 +57,7 @@ const std::vector<Attribute>& attributes_of(AttributeOwner owner) {
     std::vector<Attribute> list = kS3Logs;
     const std::vector<Attribute> rest = {
         {"deletion_protection.enabled", "false", Kind::Boolean},
+        {"ipv6.deny_all_igw_traffic", "false", Kind::Boolean},
         {"load_balancing.cross_zone.enabled", "false", Kind::Boolean},
         {"dns_record.client_routing_policy", "any_availability_zone", Kind::Choice, 0, 0,
          "availability_zone_affinity|partial_availability_zone_affinity|any_availability_zone"},
@@ -169,6 +171,14 @@ bool valid_value(const Attribute& attribute, const std::string& value) {
 
 void check_combinations(AttributeOwner owner, const AttributeMap& result) {
   auto value = [&](const char* key) { return attribute_value(owner, result, key); };
+  if (owner == AttributeOwner::ApplicationLoadBalancer || owner == AttributeOwner::NetworkLoadBalancer) {
+    // Logs need somewhere to go.
+    for (const std::string logs : {"access_logs", "connection_logs", "health_check_logs"}) {
+      const std::string bucket = logs + ".s3.bucket";
+      if (value((logs + ".s3.enabled").c_str()) == "true" && value(bucket.c_str()).empty())
+        throw AwsError{"ValidationError", "The value of '" + bucket + "' cannot be empty"};
+    }
+  }
   if (owner != AttributeOwner::HttpTargetGroup) return;
   const std::string algorithm = value("load_balancing.algorithm.type");
   if (algorithm == "least_outstanding_requests" && value("slow_start.duration_seconds") != "0")
@@ -210,6 +220,23 @@ Json describe_attributes(AttributeOwner owner, const AttributeMap& stored) {
   for (const auto& attribute : attributes_of(owner))
     out.push_back({{"Key", attribute.key}, {"Value", attribute_value(owner, stored, attribute.key)}});
   return out;
+}
+
+AttributeMap resource_defaults(const Json& document) {
+  if (document.contains("LoadBalancerArn") && !document.contains("ListenerArn"))
+    return {{"ipv6.deny_all_igw_traffic", document.value("Scheme", "") == "internal" ? "true" : "false"}};
+  if (document.contains("TargetGroupArn") && target_group_attribute_owner(document) == AttributeOwner::NetworkTargetGroup) {
+    const std::string protocol = document.value("Protocol", "");
+    const bool off = document.value("TargetType", "") == "ip" && (protocol == "TCP" || protocol == "TLS");
+    return {{"preserve_client_ip.enabled", off ? "false" : "true"}};
+  }
+  return {};
+}
+
+AttributeMap resource_attributes(const Json& document) {
+  AttributeMap attributes = resource_defaults(document);
+  for (const auto& [key, value] : document.value("_Attributes", AttributeMap{})) attributes[key] = value;
+  return attributes;
 }
 
 AttributeMap apply_attributes(AttributeOwner owner, AttributeMap stored, const Json& changes) {

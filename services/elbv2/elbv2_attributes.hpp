@@ -21,6 +21,13 @@ AttributeOwner listener_attribute_owner(const nlohmann::json& listener);
 
 // Every attribute of `owner` with its value: the stored value or the default. [{Key, Value}] in AWS's order.
 nlohmann::json describe_attributes(AttributeOwner owner, const AttributeMap& stored);
+// Defaults that depend on the resource itself rather than its kind: ipv6.deny_all_igw_traffic (true for
+// internal load balancers) and preserve_client_ip.enabled (off for ip targets over TCP/TLS). Stored into a
+// new resource's `_Attributes` so every reader (the routing snapshot too) sees them.
+AttributeMap resource_defaults(const nlohmann::json& document);
+// A stored document's attributes: resource_defaults overlaid with its `_Attributes`.
+AttributeMap resource_attributes(const nlohmann::json& document);
+
 // `stored` with the [{Key, Value}] changes applied. Throws ValidationError for unknown keys and bad values,
 // InvalidConfigurationRequest for combinations AWS refuses.
 AttributeMap apply_attributes(AttributeOwner owner, AttributeMap stored, const nlohmann::json& changes);

@@ -12,7 +12,7 @@ namespace {
 std::string name_problem(std::string_view name, std::string_view what) {
   const std::string quoted = "'" + std::string(name) + "'";
   if (name.empty() || name.size() > 32)
-    return std::string(what) + " name " + quoted + " cannot be longer than 32 characters";
+    return std::string(what) + " name " + quoted + " cannot be longer than '32' characters";
   if (!std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '-'; }))
     return std::string(what) + " name " + quoted + " can only contain characters that are alphanumeric characters or hyphens(-)";
   if (name.front() == '-' || name.back() == '-')
@@ -23,13 +23,23 @@ std::string name_problem(std::string_view name, std::string_view what) {
 }  // namespace
 
 std::string load_balancer_name_problem(std::string_view name) {
-  std::string problem = name_problem(name, "Load balancer");
+  std::string problem = name_problem(name, "The load balancer");
   if (problem.empty() && name.starts_with("internal-"))
     problem = "Load balancer name '" + std::string(name) + "' cannot begin with 'internal-'";
   return problem;
 }
 
-std::string target_group_name_problem(std::string_view name) { return name_problem(name, "Target group"); }
+std::string target_group_name_problem(std::string_view name) {
+  std::string problem = name_problem(name, "Target group");
+  // AWS reports hyphen misuse in target group names through the name's pattern.
+  const bool hyphen_misuse = !name.empty() && (name.front() == '-' || name.back() == '-' ||
+                                               name.find("--") != std::string_view::npos);
+  if (hyphen_misuse && (problem.empty() || problem.ends_with("hyphen")))
+    problem = "1 validation error detected: Value '" + std::string(name) +
+              "' at 'targetGroup.targetGroupArn.targetGroupName' failed to satisfy constraint: Member must satisfy "
+              "regular expression pattern: (?!.*--)(?!^-)(?!.*-$)^[A-Za-z0-9-]+$";
+  return problem;
+}
 
 std::string load_balancer_arn(std::string_view region, std::string_view account, std::string_view type,
                               std::string_view name, std::string_view id16) {

@@ -37,6 +37,20 @@ storage::Resource Elbv2Service::require_target_group(const storage::Scope& scope
   return *found;
 }
 
+bool Elbv2Service::uses_network_resource(const storage::Scope& scope, const std::string& resource_id) {
+  for (const auto& load_balancer : store_.list(scope, kLoadBalancer)) {
+    const Json& doc = load_balancer.document;
+    if (doc.value("VpcId", "") == resource_id) return true;
+    for (const auto& zone : doc.value("AvailabilityZones", Json::array()))
+      if (zone.value("SubnetId", "") == resource_id) return true;
+    for (const auto& group : doc.value("SecurityGroups", Json::array()))
+      if (group == resource_id) return true;
+  }
+  for (const auto& target_group : store_.list(scope, kTargetGroup))
+    if (target_group.document.value("VpcId", "") == resource_id) return true;
+  return false;
+}
+
 namespace {
 
 // Every target group an action list forwards to.
@@ -114,6 +128,21 @@ ServiceDefinition Elbv2Service::definition() {
       {"DescribeTags", &Elbv2Service::describe_tags},
       {"DescribeSSLPolicies", &Elbv2Service::describe_ssl_policies},
       {"DescribeAccountLimits", &Elbv2Service::describe_account_limits},
+      {"CreateTrustStore", &Elbv2Service::create_trust_store},
+      {"DescribeTrustStores", &Elbv2Service::describe_trust_stores},
+      {"DeleteTrustStore", &Elbv2Service::require_trust_store},
+      {"ModifyTrustStore", &Elbv2Service::require_trust_store},
+      {"AddTrustStoreRevocations", &Elbv2Service::require_trust_store},
+      {"RemoveTrustStoreRevocations", &Elbv2Service::require_trust_store},
+      {"DescribeTrustStoreRevocations", &Elbv2Service::require_trust_store},
+      {"DescribeTrustStoreAssociations", &Elbv2Service::require_trust_store},
+      {"DeleteSharedTrustStoreAssociation", &Elbv2Service::require_trust_store},
+      {"GetTrustStoreCaCertificatesBundle", &Elbv2Service::require_trust_store},
+      {"GetTrustStoreRevocationContent", &Elbv2Service::require_trust_store},
+      {"GetResourcePolicy", &Elbv2Service::get_resource_policy},
+      {"DescribeCapacityReservation", &Elbv2Service::describe_capacity_reservation},
+      {"ModifyCapacityReservation", &Elbv2Service::modify_capacity_reservation},
+      {"ModifyIpPools", &Elbv2Service::modify_ip_pools},
   };
   for (const auto& [name, method] : table)
     definition.handlers.emplace(name, [this, method](RequestContext& ctx, const Json& in) { return (this->*method)(ctx, in); });

@@ -97,6 +97,15 @@ class Elbv2Service {
   // account_handlers.cpp
   Json describe_ssl_policies(RequestContext& ctx, const Json& in);
   Json describe_account_limits(RequestContext& ctx, const Json& in);
+  // trust_store_handlers.cpp
+  Json create_trust_store(RequestContext& ctx, const Json& in);
+  Json describe_trust_stores(RequestContext& ctx, const Json& in);
+  Json require_trust_store(RequestContext& ctx, const Json& in);  // the operations naming one trust store
+  Json get_resource_policy(RequestContext& ctx, const Json& in);
+  // capacity_handlers.cpp
+  Json describe_capacity_reservation(RequestContext& ctx, const Json& in);
+  Json modify_capacity_reservation(RequestContext& ctx, const Json& in);
+  Json modify_ip_pools(RequestContext& ctx, const Json& in);
 
   // ---- Shared by the topic files ----
   static storage::Scope scope_of(const RequestContext& ctx) { return {ctx.account_id, ctx.region}; }
@@ -114,6 +123,9 @@ class Elbv2Service {
   // Describe returns (forward both as TargetGroupArn and ForwardConfig). Defined in action_rules.cpp.
   Json normalize_actions(const storage::Scope& scope, const Json& actions, const std::string& protocol,
                          const std::string& load_balancer_arn);
+  // True while a load balancer uses the VPC, subnet or security group with this id, or a target group the
+  // VPC (EC2 then refuses to delete it with DependencyViolation). Wired into Ec2Service::add_dependency_check.
+  bool uses_network_resource(const storage::Scope& scope, const std::string& resource_id);
   // Marks the routing configuration changed (the data plane rebuilds after commit).
   void changed();
   double now() const;

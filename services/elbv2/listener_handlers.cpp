@@ -1,9 +1,12 @@
 // CreateListener, DescribeListeners, ModifyListener, DeleteListener and the listener certificate list.
 
 #include <algorithm>
+#include <iterator>
+#include <optional>
 
 #include "services/common/ids.hpp"
 #include "services/common/pagination.hpp"
+#include "services/elbv2/action_rules.hpp"
 #include "services/elbv2/elbv2_names.hpp"
 #include "services/elbv2/elbv2_service.hpp"
 #include "services/elbv2/elbv2_tags.hpp"
@@ -20,6 +23,16 @@ constexpr std::size_t kMaxSniCertificates = 25;
 constexpr char kDefaultSslPolicy[] = "ELBSecurityPolicy-2016-08";
 
 bool is_secure(const std::string& protocol) { return protocol == "HTTPS" || protocol == "TLS"; }
+
+// AWS's ALPN policy names for TLS listeners.
+constexpr const char* kAlpnPolicies[] = {"HTTP1Only", "HTTP2Only", "HTTP2Optional", "HTTP2Preferred", "None"};
+
+// IsDefault is output only: AWS refuses it on CreateListener, ModifyListener and AddListenerCertificates.
+void reject_is_default(const Json& certificates) {
+  for (const auto& certificate : certificates)
+    if (certificate.contains("IsDefault"))
+      throw AwsError{"ValidationError", "You cannot set the isDefault parameter for a certificate."};
+}
 
 void check_protocol(const std::string& load_balancer_type, const std::string& protocol) {
   const bool application = load_balancer_type == "application";
@@ -40,6 +53,7 @@ std::vector<std::string> apply_settings(Elbv2Service& service, const storage::Sc
   const std::string protocol = listener.value("Protocol", "");
   check_protocol(load_balancer_type, protocol);
   if (!listener.contains("Port")) throw AwsError{"ValidationError", "A listener port must be specified"};
+  reject_is_default(in.value("Certificates", Json::array()));
   if (is_secure(protocol)) {
     if (in.contains("Certificates")) {
       if (in["Certificates"].size() != 1 || !in["Certificates"][0].contains("CertificateArn"))
@@ -60,16 +74,40 @@ std::vector<std::string> apply_settings(Elbv2Service& service, const storage::Sc
     listener.erase("SslPolicy");
     listener.erase("_SniCertificates");
   }
+  if (protocol != "HTTPS") listener.erase("MutualAuthentication");
   if (in.contains("AlpnPolicy")) {
     if (protocol != "TLS")
       throw AwsError{"ValidationError", "An ALPN policy can only be set on TLS listeners of network load balancers"};
+    if (in["AlpnPolicy"].size() > 1) throw AwsError{"ValidationError", "Only one ALPN policy can be specified"};
+    for (const auto& name : in["AlpnPolicy"])
+      if (std::find(std::begin(kAlpnPolicies), std::end(kAlpnPolicies), name.get<std::string>()) == std::end(kAlpnPolicies))
+        throw AwsError{"ALPNPolicyNotSupportedException", "ALPN policy '" + name.get<std::string>() + "' not found"};
     listener["AlpnPolicy"] = in["AlpnPolicy"];
+  }
+  if (in.contains("MutualAuthentication")) {
+    if (protocol != "HTTPS")
+      throw AwsError{"ValidationError", "Mutual authentication can only be configured on HTTPS listeners"};
+    const Json& mutual = in["MutualAuthentication"];
+    const std::string mode = mutual.value("Mode", "off");
+    if (mode != "off" && mode != "passthrough" && mode != "verify")
+      throw AwsError{"ValidationError", "Mutual authentication mode '" + mode + "' must be one of off, passthrough or verify"};
+    // verify needs a trust store, and none can exist here (see trust_store_handlers.cpp).
+    if (mode == "verify" && !mutual.contains("TrustStoreArn"))
+      throw AwsError{"ValidationError", "A trust store must be specified for mutual authentication mode 'verify'"};
+    if (mode == "verify") throw AwsError{"TrustStoreNotFoundException", "One or more trust stores not found"};
+    listener["MutualAuthentication"] = {{"Mode", mode}};
   }
   std::vector<std::string> released;
   const auto after = listener_certificate_arns(listener);
   for (const auto& arn : before)
     if (std::find(after.begin(), after.end(), arn) == after.end()) released.push_back(arn);
   return released;
+}
+
+bool same_listener_settings(const Json& existing, const Json& wanted) {
+  for (const char* key : {"Protocol", "Port", "SslPolicy", "Certificates", "AlpnPolicy", "DefaultActions"})
+    if (existing.value(key, Json()) != wanted.value(key, Json())) return false;
+  return true;
 }
 
 void check_port_free(Elbv2Service& service, const storage::Scope& scope, const Json& listener) {
@@ -105,21 +143,26 @@ Json Elbv2Service::create_listener(RequestContext& ctx, const Json& in) {
   Json listener = {{"LoadBalancerArn", load_balancer.id},
                    {"Protocol", in.value("Protocol", type == "application" ? "HTTP" : "TCP")}};
   if (in.contains("Port")) listener["Port"] = in["Port"];
+  std::optional<storage::Resource> same_port;
   for (const auto& existing : store().children(scope, kListener, load_balancer.id))
-    if (existing.document.value("Port", 0) == listener.value("Port", -1)) {
-      if (existing.document.value("Protocol", "") == listener["Protocol"]) return {{"Listeners", Json::array({existing.document})}};
-      throw AwsError{"DuplicateListenerException", "A listener already exists on this port for this load balancer '" +
-                                                       load_balancer.id + "'"};
-    }
-  if (store().children(scope, kListener, load_balancer.id).size() >= kMaxListenersPerLoadBalancer)
+    if (existing.document.value("Port", 0) == listener.value("Port", -1)) same_port = existing;
+  if (!same_port && store().children(scope, kListener, load_balancer.id).size() >= kMaxListenersPerLoadBalancer)
     throw AwsError{"TooManyListenersException", "You've reached the limit on the number of listeners per load balancer"};
   Json settings = in;
   settings.erase("Protocol");
   settings.erase("Port");
   apply_settings(*this, scope, listener, type, settings);
+  listener["DefaultActions"] = normalize_actions(scope, in.at("DefaultActions"), listener["Protocol"], load_balancer.id);
+  reject_redirect_loops(listener["DefaultActions"], listener["Protocol"], listener.value("Port", 0));
+  if (same_port) {
+    // Idempotent: the same settings answer the existing listener; anything else on that port is a duplicate.
+    if (!same_listener_settings(same_port->document, listener))
+      throw AwsError{"DuplicateListenerException", "A listener already exists on this port for this load balancer '" +
+                                                       load_balancer.id + "'"};
+    return {{"Listeners", Json::array({same_port->document})}};
+  }
   const std::string arn = listener_arn(load_balancer.id, ids::random_hex(16));
   listener["ListenerArn"] = arn;
-  listener["DefaultActions"] = normalize_actions(scope, in.at("DefaultActions"), listener["Protocol"], load_balancer.id);
   store().put(scope, {kListener, arn, load_balancer.id, "", listener});
   save_default_rule(*this, scope, listener);
   apply_tags(store(), scope, arn, in.value("Tags", Json::array()));
@@ -153,6 +196,7 @@ Json Elbv2Service::modify_listener(RequestContext& ctx, const Json& in) {
   check_port_free(*this, scope, listener);
   if (in.contains("DefaultActions"))
     listener["DefaultActions"] = normalize_actions(scope, in["DefaultActions"], listener["Protocol"], load_balancer.id);
+  reject_redirect_loops(listener["DefaultActions"], listener["Protocol"], listener.value("Port", 0));
   store().put(scope, resource);
   save_default_rule(*this, scope, listener);
   release_certificates(*this, scope, load_balancer.id, released);
@@ -178,6 +222,7 @@ Json Elbv2Service::add_listener_certificates(RequestContext& ctx, const Json& in
   Json& listener = resource.document;
   if (!is_secure(listener.value("Protocol", "")))
     throw AwsError{"ValidationError", "Certificates can only be added to HTTPS and TLS listeners"};
+  reject_is_default(in.at("Certificates"));
   Json& list = listener["_SniCertificates"];
   if (!list.is_array()) list = Json::array();
   for (const auto& certificate : in.at("Certificates")) {
@@ -208,10 +253,9 @@ Json Elbv2Service::remove_listener_certificates(RequestContext& ctx, const Json&
     Json& list = listener["_SniCertificates"];
     if (!list.is_array()) list = Json::array();
     const auto found = std::find(list.begin(), list.end(), arn);
-    if (found != list.end()) {
-      list.erase(found);
-      removed.push_back(arn);
-    }
+    if (found == list.end()) throw AwsError{"CertificateNotFoundException", "Certificate '" + arn + "' not found"};
+    list.erase(found);
+    removed.push_back(arn);
   }
   store().put(scope, resource);
   release_certificates(*this, scope, resource.parent, removed);

@@ -8,6 +8,7 @@
 #include "services/common/ids.hpp"
 #include "services/common/pagination.hpp"
 #include "services/ec2/ec2_service.hpp"
+#include "services/elbv2/elbv2_attributes.hpp"
 #include "services/elbv2/elbv2_names.hpp"
 #include "services/elbv2/elbv2_service.hpp"
 #include "services/elbv2/elbv2_tags.hpp"
@@ -25,7 +26,14 @@ constexpr double kProvisioningSeconds = 3.0;  // before the time scale; real ALB
 struct Placement {
   Json zones = Json::array();
   std::string vpc_id;
+  bool every_subnet_has_ipv6 = true;
 };
+
+bool has_ipv6_block(const Json& subnet) {
+  for (const auto& association : subnet.value("Ipv6CidrBlockAssociationSet", Json::array()))
+    if (association.value("Ipv6CidrBlockState", Json::object()).value("State", "") == "associated") return true;
+  return false;
+}
 
 Placement place(Elbv2Service& service, const storage::Scope& scope, const Json& in, const std::string& type) {
   std::vector<std::string> subnet_ids;
@@ -40,6 +48,7 @@ Placement place(Elbv2Service& service, const storage::Scope& scope, const Json& 
     if (!placement.vpc_id.empty() && vpc != placement.vpc_id)
       throw AwsError{"InvalidSubnetException", "The subnets must all be in the same VPC"};
     placement.vpc_id = vpc;
+    placement.every_subnet_has_ipv6 = placement.every_subnet_has_ipv6 && has_ipv6_block(*subnet);
     const std::string zone = subnet->value("AvailabilityZone", "");
     if (!zones_seen.insert(zone).second)
       throw AwsError{"InvalidConfigurationRequestException",
@@ -69,6 +78,18 @@ Json with_current_state(Json document, double now) {
   return document;
 }
 
+// AWS refuses dual-stack on subnets without an IPv6 block, and dual-stack without public IPv4 where it
+// does not apply.
+void check_ip_address_type(const std::string& ip_address_type, const Placement& placement, const std::string& type,
+                           const std::string& scheme) {
+  if (ip_address_type == "ipv4") return;
+  if (ip_address_type == "dualstack-without-public-ipv4" && (type != "application" || scheme == "internal"))
+    throw AwsError{"InvalidConfigurationRequestException",
+                   "dualstack-without-public-ipv4 is only available for internet-facing Application Load Balancers"};
+  if (!placement.every_subnet_has_ipv6)
+    throw AwsError{"ValidationError", "You must specify subnets with an associated IPv6 CIDR block."};
+}
+
 bool same_settings(const Json& existing, const Json& wanted) {
   for (const char* key : {"Scheme", "Type", "IpAddressType", "AvailabilityZones", "SecurityGroups"})
     if (existing.value(key, Json()) != wanted.value(key, Json())) return false;
@@ -85,6 +106,7 @@ Json Elbv2Service::create_load_balancer(RequestContext& ctx, const Json& in) {
   if (type == "gateway") throw AwsError{"UnsupportedProtocolException", "Gateway load balancers are not supported by Albatross"};
   const std::string scheme = in.value("Scheme", "internet-facing");
   const Placement placement = place(*this, scope, in, type);
+  check_ip_address_type(in.value("IpAddressType", "ipv4"), placement, type, scheme);
 
   Json wanted = {{"LoadBalancerName", name},
                  {"Scheme", scheme},
@@ -116,6 +138,7 @@ Json Elbv2Service::create_load_balancer(RequestContext& ctx, const Json& in) {
   doc["CanonicalHostedZoneId"] = canonical_hosted_zone_id(ctx.region, type == "network");
   doc["CreatedTime"] = created;
   doc["_ActiveAt"] = created + clock().scaled(kProvisioningSeconds).count() / 1000.0;
+  doc["_Attributes"] = resource_defaults(doc);
   store().put(scope, {kLoadBalancer, arn, "", name, doc});
   apply_tags(store(), scope, arn, in.value("Tags", Json::array()));
   changed();
@@ -184,8 +207,11 @@ Json Elbv2Service::set_subnets(RequestContext& ctx, const Json& in) {
   const Placement placement = place(*this, scope, in, resource.document.value("Type", "application"));
   if (placement.vpc_id != resource.document.value("VpcId", ""))
     throw AwsError{"InvalidSubnetException", "The subnets must be in the load balancer's VPC"};
+  const std::string ip_address_type = in.value("IpAddressType", resource.document.value("IpAddressType", "ipv4"));
+  check_ip_address_type(ip_address_type, placement, resource.document.value("Type", "application"),
+                        resource.document.value("Scheme", ""));
   resource.document["AvailabilityZones"] = placement.zones;
-  if (in.contains("IpAddressType")) resource.document["IpAddressType"] = in["IpAddressType"];
+  resource.document["IpAddressType"] = ip_address_type;
   store().put(scope, resource);
   changed();
   return {{"AvailabilityZones", placement.zones}, {"IpAddressType", resource.document["IpAddressType"]}};
@@ -195,9 +221,13 @@ Json Elbv2Service::set_ip_address_type(RequestContext& ctx, const Json& in) {
   const auto scope = scope_of(ctx);
   auto resource = require_load_balancer(scope, in.at("LoadBalancerArn"));
   const std::string type = in.at("IpAddressType");
-  if (type != "ipv4" && resource.document.value("Scheme", "") == "internal" && type == "dualstack-without-public-ipv4")
-    throw AwsError{"InvalidConfigurationRequestException",
-                   "dualstack-without-public-ipv4 is only available for internet-facing load balancers"};
+  const Json& doc = resource.document;
+  Placement placement;
+  for (const auto& zone : doc.value("AvailabilityZones", Json::array())) {
+    const auto subnet = ec2().subnet(scope, zone.value("SubnetId", ""));
+    placement.every_subnet_has_ipv6 = placement.every_subnet_has_ipv6 && subnet && has_ipv6_block(*subnet);
+  }
+  check_ip_address_type(type, placement, doc.value("Type", "application"), doc.value("Scheme", ""));
   resource.document["IpAddressType"] = type;
   store().put(scope, resource);
   changed();

@@ -18,6 +18,8 @@ static void require_taggable(Elbv2Service& service, const storage::Scope& scope,
   else if (arn.find(":listener/") != std::string::npos) service.require_listener(scope, arn);
   else if (arn.find(":targetgroup/") != std::string::npos) service.require_target_group(scope, arn);
   else if (arn.find(":loadbalancer/") != std::string::npos) service.require_load_balancer(scope, arn);
+  else if (arn.find(":truststore/") != std::string::npos)
+    throw AwsError{"TrustStoreNotFoundException", "One or more trust stores not found"};  // none can exist
   else throw AwsError{"ValidationError", "'" + arn + "' is not a valid load balancing resource ARN"};
 }
 

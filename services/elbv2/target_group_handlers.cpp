@@ -5,6 +5,7 @@
 #include "services/common/ids.hpp"
 #include "services/common/pagination.hpp"
 #include "services/ec2/ec2_service.hpp"
+#include "services/elbv2/elbv2_attributes.hpp"
 #include "services/elbv2/elbv2_names.hpp"
 #include "services/elbv2/elbv2_service.hpp"
 #include "services/elbv2/elbv2_tags.hpp"
@@ -52,6 +53,7 @@ Json Elbv2Service::create_target_group(RequestContext& ctx, const Json& in) {
   const std::string arn = target_group_arn(ctx.region, ctx.account_id, name, ids::random_hex(16));
   Json doc = {{"TargetGroupArn", arn}, {"TargetGroupName", name}};
   doc.update(settings);
+  doc["_Attributes"] = resource_defaults(doc);
   const auto stored = store().put(scope, {kTargetGroup, arn, "", name, doc});
   apply_tags(store(), scope, arn, in.value("Tags", Json::array()));
   changed();
@@ -67,13 +69,16 @@ Json Elbv2Service::describe_target_groups(RequestContext& ctx, const Json& in) {
     for (const auto& name : in["Names"]) {
       const auto found = store().find_by_name(scope, kTargetGroup, name);
       if (!found)
-        throw AwsError{"TargetGroupNotFoundException", "Target groups '[" + name.get<std::string>() + "]' not found"};
+        throw AwsError{"TargetGroupNotFoundException", "One or more target groups not found"};
       matching.push_back(described(*this, scope, *found));
     }
   } else {
     const std::string load_balancer = in.value("LoadBalancerArn", "");
     if (!load_balancer.empty()) require_load_balancer(scope, load_balancer);
-    for (const auto& resource : store().list(scope, kTargetGroup)) {
+    auto all = store().list(scope, kTargetGroup);
+    // AWS lists target groups by name.
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    for (const auto& resource : all) {
       Json doc = described(*this, scope, resource);
       const auto& users = doc["LoadBalancerArns"];
       if (!load_balancer.empty() && std::find(users.begin(), users.end(), load_balancer) == users.end()) continue;

@@ -63,7 +63,8 @@ void check_health_check(const Json& tg) {
     throw invalid("Health check path must begin with a '/' character");
   const int interval = tg.value("HealthCheckIntervalSeconds", 30);
   const int timeout = tg.value("HealthCheckTimeoutSeconds", 5);
-  if (timeout >= interval)
+  if (timeout > interval) throw invalid("Health check interval must be greater than the timeout.");
+  if (timeout == interval)
     throw invalid("Health check timeout '" + std::to_string(timeout) + "' must be smaller than the interval '" +
                   std::to_string(interval) + "'");
   if (tg.contains("Matcher")) {
@@ -71,7 +72,8 @@ void check_health_check(const Json& tg) {
     if (tg.value("ProtocolVersion", "") == "GRPC") {
       check_matcher_codes(matcher.value("GrpcCode", "12"), 0, 99);
     } else if (matcher.contains("HttpCode")) {
-      check_matcher_codes(matcher["HttpCode"], 200, 499);
+      // Network target groups accept 200-599, HTTP(S) ones 200-499.
+      check_matcher_codes(matcher["HttpCode"], 200, is_http(protocol) ? 499 : 599);
     }
   }
 }
@@ -96,6 +98,26 @@ Json health_check_defaults(const std::string& protocol, const std::string& proto
   return defaults;
 }
 
+// A network target group checked over HTTP(S) gets the NLB defaults for those checks: path "/", success
+// codes 200-399, and a 6 s timeout for HTTP (10 s stays for HTTPS). Over TCP it has neither path nor matcher.
+void apply_network_http_check_defaults(Json& tg, const Json& in, bool creating) {
+  if (is_http(tg.value("Protocol", "")) || tg.value("TargetType", "") == "lambda") return;
+  const std::string check_protocol = tg.value("HealthCheckProtocol", "TCP");
+  if (!is_http(check_protocol)) {
+    if (in.contains("HealthCheckPath"))
+      throw AwsError{"InvalidConfigurationRequestException", "Health check paths are not supported for TCP health checks"};
+    if (in.contains("Matcher"))
+      throw AwsError{"InvalidConfigurationRequestException", "Health check matchers are not supported for TCP health checks"};
+    tg.erase("HealthCheckPath");
+    tg.erase("Matcher");
+    return;
+  }
+  if (!tg.contains("HealthCheckPath")) tg["HealthCheckPath"] = "/";
+  if (!tg.contains("Matcher")) tg["Matcher"] = {{"HttpCode", "200-399"}};
+  if (creating && check_protocol == "HTTP" && !in.contains("HealthCheckTimeoutSeconds"))
+    tg["HealthCheckTimeoutSeconds"] = 6;
+}
+
 constexpr const char* kHealthCheckMembers[] = {
     "HealthCheckProtocol", "HealthCheckPort",       "HealthCheckEnabled",      "HealthCheckPath",
     "HealthCheckIntervalSeconds", "HealthCheckTimeoutSeconds", "HealthyThresholdCount", "UnhealthyThresholdCount",
@@ -113,11 +135,17 @@ Json target_group_settings(const Json& in) {
     tg["Protocol"] = in["Protocol"];
     tg["Port"] = in["Port"];
     tg["IpAddressType"] = in.value("IpAddressType", "ipv4");
-    if (is_http(in["Protocol"])) tg["ProtocolVersion"] = in.value("ProtocolVersion", "HTTP1");
-    else if (in.contains("ProtocolVersion"))
+    if (is_http(in["Protocol"])) {
+      const std::string version = in.value("ProtocolVersion", "HTTP1");
+      if (version != "HTTP1" && version != "HTTP2" && version != "GRPC")
+        throw invalid("Protocol version '" + version + "' must be one of HTTP1, HTTP2 or GRPC");
+      tg["ProtocolVersion"] = version;
+    } else if (in.contains("ProtocolVersion"))
       throw invalid("A protocol version can only be specified for HTTP and HTTPS target groups");
-  } else if (in.contains("Protocol") || in.contains("Port") || in.contains("VpcId")) {
-    throw invalid("Protocol, port and VPC ID cannot be specified for target groups of target type 'lambda'");
+  } else {
+    for (const auto& [member, noun] : {std::pair{"Protocol", "Protocol"}, {"Port", "Port"}, {"VpcId", "VPC ID"}})
+      if (in.contains(member))
+        throw invalid(std::string(noun) + " cannot be specified for target groups with target type 'lambda'");
   }
   if (target_type == "alb" && tg.value("Protocol", "") != "TCP")
     throw invalid("Target groups of target type 'alb' must use the TCP protocol");
@@ -126,6 +154,7 @@ Json target_group_settings(const Json& in) {
   for (const char* member : kHealthCheckMembers)
     if (in.contains(member)) tg[member] = in[member];
   if (in.contains("Matcher") && !tg.contains("Matcher")) tg["Matcher"] = in["Matcher"];
+  apply_network_http_check_defaults(tg, in, true);
   check_health_check(tg);
   return tg;
 }
@@ -134,6 +163,7 @@ Json modified_health_check(const Json& current, const Json& in) {
   Json tg = current;
   for (const char* member : kHealthCheckMembers)
     if (in.contains(member)) tg[member] = in[member];
+  apply_network_http_check_defaults(tg, in, false);
   check_health_check(tg);
   return tg;
 }

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 
 #include "emulator/clock.hpp"
+#include "services/ec2/ec2_service.hpp"
 #include "services/elbv2/elbv2_attributes.hpp"
 #include "services/elbv2/elbv2_service.hpp"
 
@@ -59,7 +60,13 @@ Json Elbv2Service::register_targets(RequestContext& ctx, const Json& in) {
     const int port = target.value("Port", group.document.value("Port", 0));
     const std::string key = target_key(group.id, target["Id"], port);
     Json doc = {{"Id", target["Id"]}, {"Port", port}, {"RegisteredAt", now()}};
-    if (target.contains("AvailabilityZone")) doc["AvailabilityZone"] = target["AvailabilityZone"];
+    if (target.contains("AvailabilityZone")) {
+      doc["AvailabilityZone"] = target["AvailabilityZone"];
+    } else if (group.document.value("TargetType", "") == "ip") {
+      // An address inside the group's VPC is placed in its subnet's zone, as AWS detects it.
+      const std::string zone = ec2().zone_of_address(scope, group.document.value("VpcId", ""), target["Id"]);
+      if (!zone.empty()) doc["AvailabilityZone"] = zone;
+    }
     const auto existing = store().get(scope, kTarget, key);
     if (existing && !existing->document.contains("_DrainUntil")) continue;  // registering again is a no-op
     if (!existing && ++count > kMaxTargetsPerGroup)
@@ -97,11 +104,21 @@ Json Elbv2Service::describe_target_health(RequestContext& ctx, const Json& in) {
   const bool in_use = !load_balancers_using(scope, group.id).empty();
   const double current = now();
   const std::string check_port = group.document.value("HealthCheckPort", "traffic-port");
+  bool with_anomalies = false;
+  for (const auto& option : in.value("Include", Json::array()))
+    with_anomalies = with_anomalies || option == "AnomalyDetection" || option == "All";
+  const std::string protocol = group.document.value("Protocol", "");
+  with_anomalies = with_anomalies && (protocol == "HTTP" || protocol == "HTTPS");  // ALB target groups only
   auto describe = [&](const Json& target, const Json& state) {
     Json description = {{"Target", {{"Id", target["Id"]}, {"Port", target["Port"]}}}, {"TargetHealth", state}};
     if (target.contains("AvailabilityZone")) description["Target"]["AvailabilityZone"] = target["AvailabilityZone"];
     description["HealthCheckPort"] =
         check_port == "traffic-port" ? std::to_string(target["Port"].get<int>()) : check_port;
+    // No zonal shift or anomaly mitigation exists here: AWS's "nothing going on" values.
+    description["AdministrativeOverride"] = {{"State", "no_override"},
+                                             {"Reason", "AdministrativeOverride.NoOverride"},
+                                             {"Description", "No override is currently active on target"}};
+    if (with_anomalies) description["AnomalyDetection"] = {{"Result", "normal"}, {"MitigationInEffect", "no"}};
     return description;
   };
   auto state_of = [&](const Json& target) {

@@ -562,17 +562,6 @@ KNOWN_GAPS = {
     "tests/integration/test_data_plane_targets.py::test_least_outstanding_requests_avoids_the_busy_target",
     "tests/integration/test_data_plane_timeouts.py::test_incomplete_request_header_gets_408",
     "tests/integration/test_data_plane_timeouts.py::test_incomplete_request_body_does_not_hold_the_connection",
-    "tests/integration/test_elbv2_listeners.py::test_removing_a_certificate_not_in_the_list",
-    "tests/integration/test_elbv2_listeners.py::test_is_default_is_output_only",
-    "tests/integration/test_elbv2_listeners.py::test_duplicate_listener",
-    "tests/integration/test_elbv2_listeners.py::test_unknown_alpn_policy",
-    "tests/integration/test_elbv2_load_balancers.py::test_set_ip_address_type",
-    "tests/integration/test_elbv2_load_balancers.py::test_ipv6_deny_all_igw_traffic_default_depends_on_scheme",
-    "tests/integration/test_elbv2_load_balancers.py::test_invalid_attribute_values[access_logs.s3.enabled-true]",
-    "tests/integration/test_elbv2_target_groups.py::test_tcp_target_group_with_http_health_check_gets_nlb_defaults",
-    "tests/integration/test_elbv2_target_groups.py::test_invalid_target_group_settings[ProtocolVersion=HTTP3]",
-    "tests/integration/test_elbv2_target_groups.py::test_network_target_group_attributes",
-    "tests/integration/test_elbv2_target_groups.py::test_ip_target_in_the_vpc_gets_its_availability_zone",
 }
 
 

@@ -187,7 +187,7 @@ def test_query_string_without_key(env):
      "cannot be 'Host'"),
     ([{"Field": "http-header", "HttpHeaderConfig": {"HttpHeaderName": "X" * 41, "Values": ["v"]}}], "limit is '40'"),
     ([{"Field": "source-ip", "SourceIpConfig": {"Values": ["10.0.0.300/8"]}}], "CIDR"),
-    ([{"Field": "source-ip", "SourceIpConfig": {"Values": []}}], "A condition value must be specified"),
+    ([{"Field": "source-ip", "SourceIpConfig": {"Values": []}}], "A 'source-ip' value must be specified"),
     ([{"Field": "path-pattern", "PathPatternConfig": {"Values": ["/1", "/2", "/3"]}},
       {"Field": "host-header", "HostHeaderConfig": {"Values": ["a.example.com", "b.example.com", "c.example.com"]}}],
      "A rule can only have '5' condition values"),

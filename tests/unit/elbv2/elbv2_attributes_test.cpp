@@ -64,3 +64,37 @@ TEST_SUITE("elbv2.attributes") {
     CHECK(find_ssl_policy("ELBSecurityPolicy-Nope") == nullptr);
   }
 }
+
+TEST_SUITE("elbv2.attributes.resource_defaults") {
+  TEST_CASE("ipv6.deny_all_igw_traffic follows the scheme") {
+    const json internal = {{"LoadBalancerArn", "arn"}, {"Scheme", "internal"}, {"Type", "application"}};
+    const json facing = {{"LoadBalancerArn", "arn"}, {"Scheme", "internet-facing"}, {"Type", "network"}};
+    CHECK(resource_defaults(internal).at("ipv6.deny_all_igw_traffic") == "true");
+    CHECK(resource_defaults(facing).at("ipv6.deny_all_igw_traffic") == "false");
+    json changed = internal;
+    changed["_Attributes"] = {{"ipv6.deny_all_igw_traffic", "false"}};
+    CHECK(resource_attributes(changed).at("ipv6.deny_all_igw_traffic") == "false");  // stored values win
+  }
+
+  TEST_CASE("client IP preservation is off only for ip targets over TCP or TLS") {
+    auto preserve = [](const char* protocol, const char* type) {
+      return resource_defaults({{"TargetGroupArn", "arn"}, {"Protocol", protocol}, {"TargetType", type}})
+          .at("preserve_client_ip.enabled");
+    };
+    CHECK(preserve("TCP", "ip") == "false");
+    CHECK(preserve("TLS", "ip") == "false");
+    CHECK(preserve("UDP", "ip") == "true");
+    CHECK(preserve("TCP", "instance") == "true");
+    CHECK(resource_defaults({{"TargetGroupArn", "arn"}, {"Protocol", "HTTP"}, {"TargetType", "ip"}}).empty());
+  }
+
+  TEST_CASE("enabled logs need a bucket") {
+    for (const auto owner : {AttributeOwner::ApplicationLoadBalancer, AttributeOwner::NetworkLoadBalancer})
+      CHECK_THROWS_AS(apply_attributes(owner, {}, change("access_logs.s3.enabled", "true")), AwsError);
+    const json with_bucket = json::array({{{"Key", "access_logs.s3.enabled"}, {"Value", "true"}},
+                                          {{"Key", "access_logs.s3.bucket"}, {"Value", "logs"}}});
+    CHECK(apply_attributes(AttributeOwner::ApplicationLoadBalancer, {}, with_bucket).at("access_logs.s3.bucket") == "logs");
+    CHECK_THROWS_AS(apply_attributes(AttributeOwner::ApplicationLoadBalancer, {}, change("connection_logs.s3.enabled", "true")),
+                    AwsError);
+  }
+}

@@ -15,6 +15,10 @@ TEST_SUITE("elbv2.names") {
     CHECK_FALSE(load_balancer_name_problem("my_alb").empty());
     CHECK(load_balancer_name_problem("internal-web").find("internal-") != std::string::npos);
     CHECK(target_group_name_problem("internal-web").empty());  // only load balancers reserve the prefix
+    // Hyphen misuse in target group names is reported through the name's pattern, as AWS does.
+    for (const char* name : {"-tg", "tg-", "t--g"})
+      CHECK(target_group_name_problem(name).find("regular expression pattern") != std::string::npos);
+    CHECK(target_group_name_problem(std::string(33, 'a')).find("cannot be longer than '32' characters") != std::string::npos);
   }
 
   TEST_CASE("ARNs nest load balancer, listener and rule ids") {

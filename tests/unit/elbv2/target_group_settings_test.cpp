@@ -73,3 +73,45 @@ TEST_SUITE("elbv2.target_group_settings") {
     CHECK(error_of({{"TargetType", "lambda"}, {"Port", 80}}).starts_with("ValidationError"));
   }
 }
+
+TEST_SUITE("elbv2.target_group_settings.network_and_lambda") {
+  TEST_CASE("a network target group checked over HTTP gets the NLB defaults") {
+    const json tg = target_group_settings({{"Protocol", "TCP"}, {"Port", 80}, {"VpcId", "v"}, {"HealthCheckProtocol", "HTTP"}});
+    CHECK(tg["HealthCheckPath"] == "/");
+    CHECK(tg["Matcher"] == json{{"HttpCode", "200-399"}});
+    CHECK(tg["HealthCheckTimeoutSeconds"] == 6);
+    const json https = target_group_settings({{"Protocol", "TLS"}, {"Port", 443}, {"VpcId", "v"}, {"HealthCheckProtocol", "HTTPS"}});
+    CHECK(https["HealthCheckTimeoutSeconds"] == 10);
+    const json wide = target_group_settings({{"Protocol", "TCP"}, {"Port", 80}, {"VpcId", "v"}, {"HealthCheckProtocol", "HTTP"},
+                                             {"Matcher", {{"HttpCode", "200-599"}}}});
+    CHECK(wide["Matcher"] == json{{"HttpCode", "200-599"}});
+  }
+
+  TEST_CASE("a TCP health check takes no path or matcher") {
+    CHECK(error_of({{"Protocol", "TCP"}, {"Port", 80}, {"VpcId", "v"}, {"HealthCheckPath", "/"}}) ==
+          "InvalidConfigurationRequestException: Health check paths are not supported for TCP health checks");
+    CHECK(error_of({{"Protocol", "TCP"}, {"Port", 80}, {"VpcId", "v"}, {"Matcher", {{"HttpCode", "200"}}}}) ==
+          "InvalidConfigurationRequestException: Health check matchers are not supported for TCP health checks");
+    const json current = target_group_settings({{"Protocol", "TCP"}, {"Port", 80}, {"VpcId", "v"}, {"HealthCheckProtocol", "HTTP"}});
+    const json back = modified_health_check(current, {{"HealthCheckProtocol", "TCP"}});
+    CHECK_FALSE(back.contains("HealthCheckPath"));
+    CHECK_FALSE(back.contains("Matcher"));
+  }
+
+  TEST_CASE("protocol versions are HTTP1, HTTP2 or GRPC") {
+    json in = kHttp;
+    in["ProtocolVersion"] = "HTTP3";
+    CHECK(error_of(in).starts_with("ValidationError"));
+    in["ProtocolVersion"] = "HTTP2";
+    CHECK(error_of(in).empty());
+  }
+
+  TEST_CASE("lambda target groups refuse each network setting by name") {
+    CHECK(error_of({{"TargetType", "lambda"}, {"Port", 80}}) ==
+          "ValidationError: Port cannot be specified for target groups with target type 'lambda'");
+    CHECK(error_of({{"TargetType", "lambda"}, {"VpcId", "v"}}) ==
+          "ValidationError: VPC ID cannot be specified for target groups with target type 'lambda'");
+    CHECK(error_of({{"TargetType", "lambda"}, {"HealthCheckIntervalSeconds", 5}, {"HealthCheckTimeoutSeconds", 6}}) ==
+          "ValidationError: Health check interval must be greater than the timeout.");
+  }
+}
