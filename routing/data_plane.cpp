@@ -98,7 +98,7 @@ struct DataPlane::Impl {
   // Runs on worker 0: open new endpoints, close removed ones, replace changed ones' listener lists.
   void reconcile(const SnapshotPtr& snapshot) {
     std::map<std::string, Acceptor> next;
-    for (const auto& endpoint : plan_endpoints(*snapshot)) {
+    for (const auto& endpoint : plan_endpoints(*snapshot, options.extra_listen_addresses)) {
       auto existing = acceptors.find(endpoint.key());
       if (existing != acceptors.end() && existing->second.socket && existing->second.endpoint->protocol == endpoint.protocol &&
           existing->second.endpoint->listener_arns == endpoint.listener_arns) {

@@ -81,15 +81,16 @@ void HealthChecker::update(const SnapshotPtr& snapshot) {
     for (const auto& target : group.targets) {
       if (target.draining) continue;
       const std::string key = target_key(arn, target.id, target.port);
-      const int port = group.health_check.port == "traffic-port" ? target.port : std::stoi(group.health_check.port);
+      const int port = target.health_check_port ? target.health_check_port : health_check_port_of(group, target);
+      const std::string& address = target.health_check_address.empty() ? target.id : target.health_check_address;
       auto existing = sessions_.find(key);
-      if (existing != sessions_.end() && existing->second->port == port) {
+      if (existing != sessions_.end() && existing->second->port == port && existing->second->address == address) {
         existing->second->check = group.health_check;  // new interval/path/matcher apply from the next probe
         next.emplace(key, existing->second);
         sessions_.erase(existing);
         continue;
       }
-      auto session = std::make_shared<Session>(key, target.id, port, group.health_check);
+      auto session = std::make_shared<Session>(key, address, port, group.health_check);
       session->timer = std::make_unique<asio::steady_timer>(io_);
       session->machine.start_checking();
       registry_.set(key, view_of(session->machine.health()));

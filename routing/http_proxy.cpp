@@ -14,6 +14,7 @@
 #include "routing/forwarded_headers.hpp"
 #include "routing/local_reply.hpp"
 #include "routing/proxy_runtime.hpp"
+#include "routing/read_deadline.hpp"
 #include "routing/redirect.hpp"
 #include "routing/request_view.hpp"
 #include "routing/rule_matcher.hpp"
@@ -125,35 +126,45 @@ asio::awaitable<bool> write_local(Stream& stream, const LocalReply& reply, unsig
       response.insert(header.name, header.value);
   response.set(http::field::date, http_date_now());
   response.body() = reply.body;
-  response.keep_alive(keep_alive && !reply.close_connection);
   response.content_length(reply.body.size());
+  // Explicit both ways, as AWS writes it (Beast would leave HTTP/1.1 keep-alive implicit).
+  response.set(http::field::connection, keep_alive && !reply.close_connection ? "keep-alive" : "close");
   auto [ec, bytes] = co_await http::async_write(stream, response, kNoThrow);
   co_return !ec && keep_alive && !reply.close_connection;
 }
 
 // Reads and drops the rest of a request body we answer locally, so the connection can serve the next request.
 template <class Stream>
-asio::awaitable<bool> discard_body(Stream& stream, beast::flat_buffer& buffer, http::request_parser<http::buffer_body>& parser) {
+asio::awaitable<bool> discard_body(Stream& stream, beast::flat_buffer& buffer, http::request_parser<http::buffer_body>& parser,
+                                   ReadDeadline& deadline, std::chrono::milliseconds idle) {
   char scratch[kRelayBufferBytes];
   while (!parser.is_done()) {
     parser.get().body().data = scratch;
     parser.get().body().size = sizeof scratch;
+    deadline.arm(idle);
     auto [ec, bytes] = co_await http::async_read(stream, buffer, parser, kNoThrow);
-    if (ec && ec != http::error::need_buffer) co_return false;
+    deadline.disarm();
+    if (ec && ec != http::error::need_buffer) {
+      if (deadline.expired()) co_await write_local(stream, error_reply(LocalReplyReason::RequestTimeout), 11, false);
+      co_return false;
+    }
   }
   co_return true;
 }
 
 // Streams the rest of a message from `in` (whose parser has read the header) to `out` (whose serializer has
-// written the header).
-template <class In, class Out, bool isRequest>
+// written the header). `before_read` restarts the idle timeout of `in` before each read: the timeout is for
+// silence, not for the whole transfer.
+template <class In, class Out, bool isRequest, class BeforeRead>
 asio::awaitable<beast::error_code> pump_body(In& in, beast::flat_buffer& buffer, http::parser<isRequest, http::buffer_body>& parser,
-                                             Out& out, http::serializer<isRequest, http::buffer_body>& serializer) {
+                                             Out& out, http::serializer<isRequest, http::buffer_body>& serializer,
+                                             BeforeRead before_read) {
   char chunk[kRelayBufferBytes];
   while (!serializer.is_done()) {
     if (!parser.is_done()) {
       parser.get().body().data = chunk;
       parser.get().body().size = sizeof chunk;
+      before_read();
       auto [ec, bytes] = co_await http::async_read(in, buffer, parser, kNoThrow);
       if (ec == http::error::need_buffer) ec = {};
       if (ec) co_return ec;
@@ -196,23 +207,43 @@ struct ForwardOutcome {
   double target_seconds = -1;
 };
 
+// Counts a request against its target for least_outstanding_requests from the pick (made under the same lock)
+// until the exchange ends, on whichever worker it runs.
+class InFlight {
+ public:
+  InFlight(SharedState& shared, std::string key) : shared_(shared), key_(std::move(key)) { ++shared_.outstanding[key_]; }
+  ~InFlight() {
+    std::lock_guard lock(shared_.selection_mutex);
+    if (--shared_.outstanding[key_] <= 0) shared_.outstanding.erase(key_);
+  }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+
+ private:
+  SharedState& shared_;
+  std::string key_;
+};
+
+// What the relay needs from the request beyond its parser.
+struct RelayRequest {
+  bool client_keep_alive = true;  // read before the hop-by-hop Connection header was stripped
+  ReadDeadline* client_deadline = nullptr;
+};
+
 // Relays one request to `target` and its response back. On failure before any response byte reached the
 // client, returns the error page to send.
 template <class Stream>
 asio::awaitable<ForwardOutcome> relay(Stream& client, beast::flat_buffer& client_buffer,
                                       http::request_parser<http::buffer_body>& request_parser, Worker& worker,
-                                      const RequestContext& ctx, const Target& target, const std::string& key) {
+                                      const RequestContext& ctx, const Target& target, const RelayRequest& options) {
   auto& request = request_parser.get();
-  const bool client_keep_alive = request.keep_alive();
+  const bool client_keep_alive = options.client_keep_alive;
   const bool head = request.method() == http::verb::head;
   const bool has_body = !request_parser.is_done();
-  const std::string pool_key = target.id + ":" + std::to_string(target.port);
-  ++worker.outstanding[key];
-  struct Done {
-    Worker& worker;
-    const std::string& key;
-    ~Done() { --worker.outstanding[key]; }
-  } done{worker, key};
+  const auto idle = idle_timeout(ctx);
+  const std::string& address = connect_address_of(target);
+  const int port = connect_port_of(target);
+  const std::string pool_key = address + ":" + std::to_string(port);
 
   const auto started = Clock::now();
   for (int attempt = 0; attempt < 2; ++attempt) {
@@ -220,11 +251,11 @@ asio::awaitable<ForwardOutcome> relay(Stream& client, beast::flat_buffer& client
     const bool reused = socket.has_value();
     if (!socket) {
       bool timed_out = false;
-      socket = co_await connect_target(target.id, target.port, timed_out);
+      socket = co_await connect_target(address, port, timed_out);
       if (!socket) co_return ForwardOutcome{false, error_reply(timed_out ? LocalReplyReason::TargetTimeout : LocalReplyReason::TargetConnectError)};
     }
     beast::tcp_stream upstream(std::move(*socket));
-    upstream.expires_after(idle_timeout(ctx));
+    upstream.expires_after(idle);
     const bool upgrade = request.count(http::field::upgrade) > 0;
     if (!upgrade) request.keep_alive(true);
     http::request_serializer<http::buffer_body> request_serializer{request};
@@ -235,14 +266,22 @@ asio::awaitable<ForwardOutcome> relay(Stream& client, beast::flat_buffer& client
       if (reused && !has_body) continue;  // a stale pooled connection: try a fresh one
       co_return ForwardOutcome{false, error_reply(LocalReplyReason::TargetConnectError)};
     }
-    if (auto ec = co_await pump_body(client, client_buffer, request_parser, upstream, request_serializer); ec)
-      co_return ForwardOutcome{false, std::nullopt};  // the client or the target went away mid-body
+    auto& deadline = *options.client_deadline;
+    const auto body_ec = co_await pump_body(client, client_buffer, request_parser, upstream, request_serializer,
+                                            [&] { deadline.arm(idle); });
+    deadline.disarm();
+    if (body_ec) {
+      // The client stalled mid-body past the idle timeout (408), or one side went away.
+      if (deadline.expired()) co_return ForwardOutcome{false, error_reply(LocalReplyReason::RequestTimeout)};
+      co_return ForwardOutcome{false, std::nullopt};
+    }
 
     beast::flat_buffer upstream_buffer;
     http::response_parser<http::buffer_body> response_parser;
     response_parser.header_limit(kMaxResponseHeaderBytes);
     response_parser.body_limit(boost::none);
     if (head) response_parser.skip(true);
+    upstream.expires_after(idle);
     auto [read_ec, read_bytes] = co_await http::async_read_header(upstream, upstream_buffer, response_parser, kNoThrow);
     if (read_ec) {
       if (reused && !has_body && read_bytes == 0 && read_ec != beast::error::timeout) continue;
@@ -269,7 +308,9 @@ asio::awaitable<ForwardOutcome> relay(Stream& client, beast::flat_buffer& client
     const int status = response.result_int();
     auto [write_ec, written] = co_await http::async_write_header(client, response_serializer, kNoThrow);
     if (write_ec) co_return ForwardOutcome{false, std::nullopt, status, target_seconds};
-    if (auto ec = co_await pump_body(upstream, upstream_buffer, response_parser, client, response_serializer); ec)
+    if (auto ec = co_await pump_body(upstream, upstream_buffer, response_parser, client, response_serializer,
+                                     [&] { upstream.expires_after(idle); });
+        ec)
       co_return ForwardOutcome{false, std::nullopt, status, target_seconds};
     if (upstream_keep_alive && upstream_buffer.size() == 0) worker.pool.give_back(pool_key, upstream.release_socket());
     co_return ForwardOutcome{client_keep_alive, std::nullopt, status, target_seconds};
@@ -277,11 +318,34 @@ asio::awaitable<ForwardOutcome> relay(Stream& client, beast::flat_buffer& client
   co_return ForwardOutcome{false, error_reply(LocalReplyReason::TargetConnectError)};
 }
 
+// Transfer codings the load balancer forwards: chunked (re-framed by the relay) and identity (no coding).
+// Anything else (gzip, compress, deflate, unknown) is answered 501 (§4.1).
+bool unsupported_transfer_encoding(std::string_view value) {
+  for (const auto& token : http::token_list{value})
+    if (!beast::iequals(token, "chunked") && !beast::iequals(token, "identity")) return true;
+  return false;
+}
+
+// The origin-form of an absolute-form request target ("http://h:8080/p?q" -> "/p?q"): what a target expects.
+std::string origin_form(std::string_view target) {
+  const auto scheme = target.find("://");
+  if (scheme == std::string_view::npos || target.empty() || target.front() == '/') return std::string(target);
+  target = target.substr(scheme + 3);
+  const auto rest = target.find_first_of("/?");
+  if (rest == std::string_view::npos) return "/";
+  std::string out(target.substr(rest));
+  if (out.front() == '?') out.insert(out.begin(), '/');
+  if (const auto hash = out.find('#'); hash != std::string::npos) out.resize(hash);
+  return out;
+}
+
 template <class Stream>
 asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream& stream, tcp::endpoint peer,
                                      std::shared_ptr<const Endpoint> endpoint) {
   beast::flat_buffer buffer;
   static thread_local std::mt19937_64 random{std::random_device{}()};
+  ReadDeadline deadline(beast::get_lowest_layer(stream).socket());
+  beast::get_lowest_layer(stream).expires_never();  // the client's idle timeout is `deadline`
   for (;;) {
     const SnapshotPtr snapshot = shared.snapshots.get();
     RequestContext ctx;
@@ -293,15 +357,24 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
     http::request_parser<http::buffer_body> parser;
     parser.header_limit(kMaxRequestHeaderBytes);
     parser.body_limit(boost::none);
-    beast::get_lowest_layer(stream).expires_after(idle_timeout(ctx));
+    const auto idle = idle_timeout(ctx);
+    deadline.arm(idle);
     auto [read_ec, bytes] = co_await http::async_read_header(stream, buffer, parser, kNoThrow);
+    deadline.disarm();
     if (read_ec) {
-      if (read_ec == http::error::end_of_stream || read_ec == asio::error::eof || bytes == 0) co_return;
-      const auto reason = read_ec == beast::error::timeout ? LocalReplyReason::RequestTimeout : LocalReplyReason::BadRequest;
-      co_await write_local(stream, error_reply(reason), 11, false);
+      const bool started = buffer.size() > 0 || parser.got_some();
+      if (deadline.expired()) {
+        // Idle between requests: just close. Part of a request: 408 (§4.1).
+        if (started) co_await write_local(stream, error_reply(LocalReplyReason::RequestTimeout), 11, false);
+        co_return;
+      }
+      if (read_ec == http::error::end_of_stream || read_ec == http::error::partial_message ||
+          read_ec == asio::error::eof || read_ec == asio::error::connection_reset ||
+          read_ec == asio::error::operation_aborted)
+        co_return;  // the client went away
+      co_await write_local(stream, error_reply(LocalReplyReason::BadRequest), 11, false);
       co_return;
     }
-    beast::get_lowest_layer(stream).expires_never();
     auto& request = parser.get();
     const RequestTarget target = split_request_target(request.target());
     const std::string host =
@@ -314,8 +387,14 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
     auto count = [&](int status, bool local, const std::string& group = {}, double seconds = -1) {
       shared.metrics.record({ctx.load_balancer->arn, group, status, local, seconds});
     };
+    auto discard = [&]() { return discard_body(stream, buffer, parser, deadline, idle); };
+    if (const auto coding = request[http::field::transfer_encoding]; !coding.empty() && unsupported_transfer_encoding(coding)) {
+      count(501, true);  // the body's framing is unknown: answer and close
+      co_await write_local(stream, error_reply(LocalReplyReason::UnsupportedTransferEncoding), version, false);
+      co_return;
+    }
     if (request.method() == http::verb::trace) {
-      if (!co_await discard_body(stream, buffer, parser)) co_return;
+      if (!co_await discard()) co_return;
       count(405, true);
       if (!co_await write_local(stream, error_reply(LocalReplyReason::MethodNotAllowed), version, keep_alive)) co_return;
       continue;
@@ -327,18 +406,20 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
     if (action.type != ActionType::Forward) {
       const LocalReply reply =
           action.type == ActionType::Redirect ? redirect_reply(render_redirect(action, view)) : fixed_response_reply(action);
-      if (!co_await discard_body(stream, buffer, parser)) co_return;
+      if (!co_await discard()) co_return;
       count(reply.status, true);
       if (!co_await write_local(stream, reply, version, keep_alive)) co_return;
       continue;
     }
     TargetChoice choice;
+    std::optional<InFlight> in_flight;
     {
-      std::lock_guard lock(shared.cursor_mutex);
-      choice = choose_target(*snapshot, action, *shared.health.view(), shared.cursors, worker.outstanding, random());
+      std::lock_guard lock(shared.selection_mutex);
+      choice = choose_target(*snapshot, action, *shared.health.view(), shared.cursors, shared.outstanding, random());
+      if (choice.target) in_flight.emplace(shared, choice.key);
     }
     if (!choice.target) {
-      if (!co_await discard_body(stream, buffer, parser)) co_return;
+      if (!co_await discard()) co_return;
       count(status_for(choice.reason), true, choice.group ? choice.group->arn : std::string());
       if (!co_await write_local(stream, error_reply(choice.reason), version, keep_alive)) co_return;
       continue;
@@ -348,7 +429,7 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
     const ForwardedRequest forwarded =
         rewrite_request_headers(view.headers, forwarding, forwarding_options(ctx.load_balancer->attributes));
     if (forwarded.too_many_forwarded_for) {
-      if (!co_await discard_body(stream, buffer, parser)) co_return;
+      if (!co_await discard()) co_return;
       count(463, true, choice.group->arn);
       if (!co_await write_local(stream, error_reply(LocalReplyReason::TooManyForwardedFor), version, keep_alive)) co_return;
       continue;
@@ -360,7 +441,9 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
     const auto declared_length = parser.content_length();
     apply_forwarded_headers(request, forwarded.headers, parser.chunked(),
                             declared_length ? std::optional<std::uint64_t>(*declared_length) : std::nullopt);
-    const auto outcome = co_await relay(stream, buffer, parser, worker, ctx, *choice.target, choice.key);
+    if (!target.authority.empty()) request.target(origin_form(request.target()));
+    const auto outcome = co_await relay(stream, buffer, parser, worker, ctx, *choice.target, RelayRequest{keep_alive, &deadline});
+    in_flight.reset();
     if (outcome.reply) {
       count(outcome.reply->status, true, choice.group->arn);
       co_await write_local(stream, *outcome.reply, version, false);

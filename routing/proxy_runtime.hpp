@@ -30,18 +30,19 @@ struct SharedState {
   HealthRegistry health;
   double time_scale = 1.0;
   std::atomic<bool> stopping{false};
-  // Round-robin positions per target group, shared so consecutive requests rotate whatever worker serves them.
-  std::mutex cursor_mutex;
-  std::map<std::string, std::size_t> cursors;
+  // Target selection state shared by all workers (consecutive requests rotate, and least_outstanding_requests
+  // sees every request in flight, whatever worker serves them), guarded by selection_mutex.
+  std::mutex selection_mutex;
+  std::map<std::string, std::size_t> cursors;  // round-robin position per target group
+  std::map<std::string, int> outstanding;      // target key -> requests in flight on any worker
   Metrics metrics;
 };
 
-// One data-plane thread: its io_context, its pool of idle upstream connections, its round-robin cursors.
+// One data-plane thread: its io_context and its pool of idle upstream connections.
 // Connections live on one worker for their whole life, so none of this needs locks.
 struct Worker {
   asio::io_context io{1};
   UpstreamPool pool;
-  std::map<std::string, int> outstanding;           // target key -> requests in flight on this worker
 };
 
 class TlsContexts;
