@@ -1,6 +1,7 @@
 #include "routing/data_plane.hpp"
 
 #include <mutex>
+#include <random>
 #include <thread>
 
 #include "emulator/log.hpp"
@@ -22,9 +23,19 @@ std::vector<int> candidate_ports(int port) {
 
 }  // namespace
 
+double steady_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+double epoch_seconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 struct DataPlane::Impl {
   explicit Impl(DataPlaneOptions o) : options(o) {
     shared.time_scale = o.time_scale;
+    std::random_device random;
+    for (int i = 0; i < 32; ++i) shared.cookie_key.push_back(static_cast<char>(random()));
     for (int i = 0; i < std::max(1, o.workers); ++i) workers.push_back(std::make_unique<Worker>());
   }
 

@@ -6,6 +6,7 @@
 
 #include "routing/health_state.hpp"
 #include "routing/proxy_runtime.hpp"
+#include "routing/target_choice.hpp"
 
 namespace albatross::routing {
 namespace {
@@ -23,6 +24,10 @@ struct HealthChecker::Session {
   std::string address;
   int port = 0;  // the port probed
   HealthCheck check;
+  std::string group_arn;
+  int slow_start_seconds = 0;       // the group's slow_start.duration_seconds
+  std::uint64_t first_version = 0;  // the snapshot that brought this target: one per RegisterTargets call
+  double slow_start_since = 0;      // steady seconds; 0 = not in slow start
   HealthStateMachine machine;
   bool cancelled = false;
   std::unique_ptr<asio::steady_timer> timer;
@@ -67,6 +72,28 @@ asio::awaitable<ProbeOutcome> probe(const std::string& address, int port, const 
 
 }  // namespace
 
+// Publishes a session's health. A target that turns healthy enters slow start when its group has slow start on
+// and a target registered by an earlier call already takes its full share (AWS: targets registered together
+// into an empty group do not slow-start, nor do targets when slow start is switched on later).
+void HealthChecker::publish(Session& session) {
+  TargetHealthView view = view_of(session.machine.health());
+  const auto previous = registry_.view()->find(session.key);
+  const bool was_healthy = previous != registry_.view()->end() && previous->second.state == "healthy";
+  if (view.state != "healthy") {
+    session.slow_start_since = 0;  // leaves slow start when unhealthy; re-enters when healthy again
+  } else if (!was_healthy && session.slow_start_seconds > 0) {
+    const double now = steady_seconds();
+    session.slow_start_since = 0;
+    for (const auto& [key, other] : sessions_)
+      if (other.get() != &session && other->group_arn == session.group_arn &&
+          other->machine.state() == HealthState::Healthy && other->first_version < session.first_version &&
+          slow_start_weight({"healthy", "", "", other->slow_start_since}, session.slow_start_seconds, time_scale_, now) >= 1.0)
+        session.slow_start_since = now;
+  }
+  view.slow_start_since = session.slow_start_since;
+  registry_.set(session.key, std::move(view));
+}
+
 HealthChecker::HealthChecker(asio::io_context& io, HealthRegistry& registry, double time_scale)
     : io_(io), registry_(registry), time_scale_(time_scale) {}
 
@@ -78,6 +105,7 @@ void HealthChecker::update(const SnapshotPtr& snapshot) {
   std::map<std::string, std::shared_ptr<Session>> next;
   for (const auto& [arn, group] : snapshot->target_groups) {
     if (!group.in_use || !group.health_check.enabled) continue;
+    const int slow_start_seconds = slow_start_duration(group);
     for (const auto& target : group.targets) {
       if (target.draining) continue;
       const std::string key = target_key(arn, target.id, target.port);
@@ -86,11 +114,15 @@ void HealthChecker::update(const SnapshotPtr& snapshot) {
       auto existing = sessions_.find(key);
       if (existing != sessions_.end() && existing->second->port == port && existing->second->address == address) {
         existing->second->check = group.health_check;  // new interval/path/matcher apply from the next probe
+        existing->second->slow_start_seconds = slow_start_seconds;
         next.emplace(key, existing->second);
         sessions_.erase(existing);
         continue;
       }
       auto session = std::make_shared<Session>(key, address, port, group.health_check);
+      session->group_arn = arn;
+      session->first_version = snapshot->version;
+      session->slow_start_seconds = slow_start_seconds;
       session->timer = std::make_unique<asio::steady_timer>(io_);
       session->machine.start_checking();
       registry_.set(key, view_of(session->machine.health()));
@@ -103,7 +135,7 @@ void HealthChecker::update(const SnapshotPtr& snapshot) {
               const auto outcome = co_await probe(session->address, session->port, session->check,
                                                   scaled(session->check.timeout_seconds, time_scale_));
               if (session->cancelled) co_return;
-              if (session->machine.record(outcome)) registry_.set(session->key, view_of(session->machine.health()));
+              if (session->machine.record(outcome)) publish(*session);
               session->timer->expires_at(started + scaled(session->check.interval_seconds, time_scale_));
               co_await session->timer->async_wait(kNoThrow);
             }

@@ -18,6 +18,7 @@
 #include "routing/redirect.hpp"
 #include "routing/request_view.hpp"
 #include "routing/rule_matcher.hpp"
+#include "routing/stickiness.hpp"
 #include "routing/target_choice.hpp"
 #include "routing/tls_contexts.hpp"
 #include "routing/tunnel.hpp"
@@ -228,7 +229,21 @@ class InFlight {
 struct RelayRequest {
   bool client_keep_alive = true;  // read before the hop-by-hop Connection header was stripped
   ReadDeadline* client_deadline = nullptr;
+  const TargetChoice* choice = nullptr;  // its stickiness cookies go on the response
 };
+
+// Adds the load balancer's stickiness cookies to a target's response.
+void add_sticky_cookies(http::response_header<>& response, const TargetChoice& choice) {
+  if (!choice.app_cookie_name.empty()) {
+    std::vector<std::string> set_cookies;
+    const auto [first, last] = response.equal_range(http::field::set_cookie);
+    for (auto field = first; field != last; ++field) set_cookies.emplace_back(field->value());
+    if (response_sets_cookie(set_cookies, choice.app_cookie_name))
+      for (const auto& cookie : app_cookie_headers(choice.app_cookie_value, epoch_seconds()))
+        response.insert(http::field::set_cookie, cookie);
+  }
+  for (const auto& cookie : choice.set_cookies) response.insert(http::field::set_cookie, cookie);
+}
 
 // Relays one request to `target` and its response back. On failure before any response byte reached the
 // client, returns the error page to send.
@@ -302,6 +317,7 @@ asio::awaitable<ForwardOutcome> relay(Stream& client, beast::flat_buffer& client
     }
     const bool upstream_keep_alive = response.keep_alive();
     response.keep_alive(client_keep_alive);
+    if (options.choice) add_sticky_cookies(response.base(), *options.choice);
     http::response_serializer<http::buffer_body> response_serializer{response};
     response.body().data = nullptr;
     response.body().more = !response_parser.is_done();
@@ -415,7 +431,8 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
     std::optional<InFlight> in_flight;
     {
       std::lock_guard lock(shared.selection_mutex);
-      choice = choose_target(*snapshot, action, *shared.health.view(), shared.cursors, shared.outstanding, random());
+      ChoiceContext context{&view.headers, epoch_seconds(), steady_seconds(), shared.time_scale, shared.cookie_key, random()};
+      choice = choose_target(*snapshot, action, *shared.health.view(), shared.selector_states, shared.outstanding, context);
       if (choice.target) in_flight.emplace(shared, choice.key);
     }
     if (!choice.target) {
@@ -442,7 +459,8 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
     apply_forwarded_headers(request, forwarded.headers, parser.chunked(),
                             declared_length ? std::optional<std::uint64_t>(*declared_length) : std::nullopt);
     if (!target.authority.empty()) request.target(origin_form(request.target()));
-    const auto outcome = co_await relay(stream, buffer, parser, worker, ctx, *choice.target, RelayRequest{keep_alive, &deadline});
+    const auto outcome = co_await relay(stream, buffer, parser, worker, ctx, *choice.target,
+                                        RelayRequest{keep_alive, &deadline, &choice});
     in_flight.reset();
     if (outcome.reply) {
       count(outcome.reply->status, true, choice.group->arn);

@@ -16,6 +16,7 @@
 #include "routing/metrics.hpp"
 #include "routing/health_registry.hpp"
 #include "routing/snapshot_holder.hpp"
+#include "routing/target_selector.hpp"
 #include "routing/upstream_pool.hpp"
 
 namespace albatross::routing {
@@ -33,10 +34,15 @@ struct SharedState {
   // Target selection state shared by all workers (consecutive requests rotate, and least_outstanding_requests
   // sees every request in flight, whatever worker serves them), guarded by selection_mutex.
   std::mutex selection_mutex;
-  std::map<std::string, std::size_t> cursors;  // round-robin position per target group
+  std::map<std::string, SelectorState> selector_states;  // round-robin position per target group
   std::map<std::string, int> outstanding;      // target key -> requests in flight on any worker
   Metrics metrics;
+  std::string cookie_key;  // HMAC key of sticky-session cookies, random per process (AWS rotates its key too)
 };
+
+// Seconds on the steady clock (slow-start ramps) and since the epoch (cookie validity).
+double steady_seconds();
+double epoch_seconds();
 
 // One data-plane thread: its io_context and its pool of idle upstream connections.
 // Connections live on one worker for their whole life, so none of this needs locks.

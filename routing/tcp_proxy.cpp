@@ -20,8 +20,12 @@ asio::awaitable<void> serve_tcp_connection(SharedState& shared, Worker& /*worker
   TargetChoice choice;
   {
     std::lock_guard lock(shared.selection_mutex);
-    choice = choose_target(*snapshot, action, *shared.health.view(), shared.cursors, shared.outstanding,
-                           static_cast<std::uint64_t>(std::rand()));
+    ChoiceContext context;
+    context.now = epoch_seconds();
+    context.steady_now = steady_seconds();
+    context.time_scale = shared.time_scale;
+    context.random = static_cast<std::uint64_t>(std::rand());
+    choice = choose_target(*snapshot, action, *shared.health.view(), shared.selector_states, shared.outstanding, context);
   }
   if (!choice.target) co_return;  // an NLB resets connections it cannot place
   boost::system::error_code ec;
