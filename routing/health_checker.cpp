@@ -1,6 +1,8 @@
 #include "routing/health_checker.hpp"
 
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <algorithm>
 
@@ -39,18 +41,28 @@ struct HealthChecker::Session {
 
 namespace {
 
-// One probe: a new connection, `GET <path>` for HTTP checks (connect only for TCP), closed afterwards.
-asio::awaitable<ProbeOutcome> probe(const std::string& address, int port, const HealthCheck& check,
-                                    std::chrono::milliseconds timeout) {
-  auto executor = co_await asio::this_coro::executor;
-  boost::system::error_code ec;
-  const auto ip = asio::ip::make_address(address, ec);
-  if (ec) co_return ProbeOutcome::connect_failed();
-  beast::tcp_stream stream(executor);
-  stream.expires_after(timeout);
-  auto [connect_ec] = co_await stream.async_connect(tcp::endpoint(ip, static_cast<unsigned short>(port)), kNoThrow);
-  if (connect_ec) co_return connect_ec == beast::error::timeout ? ProbeOutcome::timeout() : ProbeOutcome::connect_failed();
-  if (check.protocol == "TCP") co_return ProbeOutcome::success();
+// Health checks of HTTPS target groups do TLS without verifying the target's certificate, as ALB does
+// (self-signed and expired certificates pass); no SNI is sent.
+asio::ssl::context& probe_tls_context() {
+  static asio::ssl::context context = [] {
+    asio::ssl::context made(asio::ssl::context::tls_client);
+    made.set_verify_mode(asio::ssl::verify_none);
+    return made;
+  }();
+  return context;
+}
+
+ProbeOutcome read_failure(const boost::system::error_code& ec) {
+  if (ec == beast::error::timeout) return ProbeOutcome::timeout();
+  if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+      ec == asio::ssl::error::stream_truncated)
+    return ProbeOutcome::reset();
+  return ProbeOutcome::malformed();
+}
+
+// `GET <path>` on an open connection; the status decides (the body is ignored).
+template <class Stream>
+asio::awaitable<ProbeOutcome> http_probe(Stream& stream, const std::string& address, int port, const HealthCheck& check) {
   http::request<http::empty_body> request{http::verb::get, check.path, 11};
   request.set(http::field::host, address + ":" + std::to_string(port));
   request.set(http::field::user_agent, "ELB-HealthChecker/2.0");
@@ -62,12 +74,35 @@ asio::awaitable<ProbeOutcome> probe(const std::string& address, int port, const 
   http::response_parser<http::empty_body> parser;
   parser.skip(true);  // the body is ignored
   auto [read_ec, read] = co_await http::async_read_header(stream, buffer, parser, kNoThrow);
-  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-  if (read_ec == beast::error::timeout) co_return ProbeOutcome::timeout();
-  if (read_ec == http::error::end_of_stream || read_ec == asio::error::eof || read_ec == asio::error::connection_reset)
-    co_return ProbeOutcome::reset();
-  if (read_ec) co_return ProbeOutcome::malformed();
+  if (read_ec) co_return read_failure(read_ec);
   co_return classify_http_status(check.matcher, parser.get().result_int());
+}
+
+// One probe: a new connection (TLS for HTTPS), `GET <path>` for HTTP(S) checks (connect only for TCP), closed
+// afterwards. `timeout` covers the whole probe.
+asio::awaitable<ProbeOutcome> probe(const std::string& address, int port, const HealthCheck& check,
+                                    std::chrono::milliseconds timeout) {
+  auto executor = co_await asio::this_coro::executor;
+  boost::system::error_code ec;
+  const auto ip = asio::ip::make_address(address, ec);
+  if (ec) co_return ProbeOutcome::connect_failed();
+  beast::tcp_stream stream(executor);
+  stream.expires_after(timeout);
+  auto [connect_ec] = co_await stream.async_connect(tcp::endpoint(ip, static_cast<unsigned short>(port)), kNoThrow);
+  if (connect_ec) co_return connect_ec == beast::error::timeout ? ProbeOutcome::timeout() : ProbeOutcome::connect_failed();
+  if (check.protocol == "TCP") co_return ProbeOutcome::success();
+  if (check.protocol != "HTTPS") {
+    const ProbeOutcome outcome = co_await http_probe(stream, address, port, check);
+    stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+    co_return outcome;
+  }
+  beast::ssl_stream<beast::tcp_stream> tls(std::move(stream), probe_tls_context());
+  auto [handshake_ec] = co_await tls.async_handshake(asio::ssl::stream_base::client, kNoThrow);
+  if (handshake_ec)
+    co_return handshake_ec == beast::error::timeout ? ProbeOutcome::timeout() : ProbeOutcome::tls_error();
+  const ProbeOutcome outcome = co_await http_probe(tls, address, port, check);
+  beast::get_lowest_layer(tls).socket().shutdown(tcp::socket::shutdown_both, ec);
+  co_return outcome;
 }
 
 }  // namespace
