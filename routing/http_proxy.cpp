@@ -225,6 +225,25 @@ class InFlight {
   std::string key_;
 };
 
+// Registers a relay's upstream connection with its worker while the exchange lasts, so a drain that ends can
+// cut it.
+class RelayRegistration {
+ public:
+  RelayRegistration(Worker& worker, const std::string& key, tcp::socket& upstream) : worker_(worker) {
+    relay_.upstream = &upstream;
+    entry_ = worker_.relays.emplace(key, &relay_);
+  }
+  ~RelayRegistration() { worker_.relays.erase(entry_); }
+  RelayRegistration(const RelayRegistration&) = delete;
+  RelayRegistration& operator=(const RelayRegistration&) = delete;
+  bool cut() const { return relay_.cut; }
+
+ private:
+  Worker& worker_;
+  Worker::Relay relay_;
+  std::multimap<std::string, Worker::Relay*>::iterator entry_;
+};
+
 // What the relay needs from the request beyond its parser.
 struct RelayRequest {
   bool client_keep_alive = true;  // read before the hop-by-hop Connection header was stripped
@@ -271,6 +290,11 @@ asio::awaitable<ForwardOutcome> relay(Stream& client, beast::flat_buffer& client
     }
     beast::tcp_stream upstream(std::move(*socket));
     upstream.expires_after(idle);
+    const RelayRegistration registration(worker, options.choice->key, upstream.socket());
+    // The deregistration delay ended with the request in flight: 502 if the client has no response yet (§4.1).
+    const auto deregistered = [&] {
+      return ForwardOutcome{false, error_reply(LocalReplyReason::TargetDeregistered)};
+    };
     const bool upgrade = request.count(http::field::upgrade) > 0;
     if (!upgrade) request.keep_alive(true);
     http::request_serializer<http::buffer_body> request_serializer{request};
@@ -278,6 +302,7 @@ asio::awaitable<ForwardOutcome> relay(Stream& client, beast::flat_buffer& client
     request.body().more = has_body;
     auto [header_ec, header_bytes] = co_await http::async_write_header(upstream, request_serializer, kNoThrow);
     if (header_ec) {
+      if (registration.cut()) co_return deregistered();
       if (reused && !has_body) continue;  // a stale pooled connection: try a fresh one
       co_return ForwardOutcome{false, error_reply(LocalReplyReason::TargetConnectError)};
     }
@@ -288,6 +313,7 @@ asio::awaitable<ForwardOutcome> relay(Stream& client, beast::flat_buffer& client
     if (body_ec) {
       // The client stalled mid-body past the idle timeout (408), or one side went away.
       if (deadline.expired()) co_return ForwardOutcome{false, error_reply(LocalReplyReason::RequestTimeout)};
+      if (registration.cut()) co_return deregistered();
       co_return ForwardOutcome{false, std::nullopt};
     }
 
@@ -299,6 +325,7 @@ asio::awaitable<ForwardOutcome> relay(Stream& client, beast::flat_buffer& client
     upstream.expires_after(idle);
     auto [read_ec, read_bytes] = co_await http::async_read_header(upstream, upstream_buffer, response_parser, kNoThrow);
     if (read_ec) {
+      if (registration.cut()) co_return deregistered();
       if (reused && !has_body && read_bytes == 0 && read_ec != beast::error::timeout) continue;
       if (read_ec == beast::error::timeout) co_return ForwardOutcome{false, error_reply(LocalReplyReason::TargetTimeout)};
       co_return ForwardOutcome{false, error_reply(read_ec == http::error::end_of_stream || read_ec == asio::error::eof || read_ec == asio::error::connection_reset ? LocalReplyReason::TargetReset : LocalReplyReason::TargetMalformedResponse)};
@@ -473,6 +500,15 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
 }
 
 }  // namespace
+
+void cut_relays(Worker& worker, const std::string& target_key) {
+  const auto [first, last] = worker.relays.equal_range(target_key);
+  for (auto entry = first; entry != last; ++entry) {
+    entry->second->cut = true;
+    boost::system::error_code ignored;
+    entry->second->upstream->close(ignored);  // pending reads/writes complete with operation_aborted
+  }
+}
 
 asio::awaitable<void> serve_http_connection(SharedState& shared, Worker& worker, tcp::socket socket,
                                             std::shared_ptr<const Endpoint> endpoint, std::shared_ptr<TlsContexts> tls) {

@@ -49,7 +49,17 @@ double epoch_seconds();
 struct Worker {
   asio::io_context io{1};
   UpstreamPool pool;
+  // Requests being relayed, by target key: when a draining target's deregistration delay ends, their upstream
+  // connections are closed (AWS §5.4) by cut_relays, posted to this worker.
+  struct Relay {
+    tcp::socket* upstream = nullptr;
+    bool cut = false;
+  };
+  std::multimap<std::string, Relay*> relays;
 };
+
+// Closes the upstream connections of every request relayed to `target_key` on this worker (on its thread).
+void cut_relays(Worker& worker, const std::string& target_key);
 
 class TlsContexts;
 
