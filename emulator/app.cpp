@@ -118,7 +118,7 @@ int App::run() {
   app.elbv2.emplace(elbv2::Elbv2Dependencies{*app.db, app.clock, app.changes, *app.acm, *app.ec2});
   app.gateway.add_service(app.elbv2->definition());
 
-  app.data_plane.emplace(routing::DataPlaneOptions{app.config.time_scale, 2});
+  app.data_plane.emplace(routing::DataPlaneOptions{app.config.time_scale, 2, app.state_dir.string()});
   app.data_plane->start();
   app.elbv2->set_health_source([&app](const storage::Scope&, const std::string& group, const std::string& id,
                                       int port) -> std::optional<nlohmann::json> {

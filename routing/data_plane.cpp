@@ -35,6 +35,7 @@ double epoch_seconds() {
 struct DataPlane::Impl {
   explicit Impl(DataPlaneOptions o) : options(o) {
     shared.time_scale = o.time_scale;
+    if (!o.state_dir.empty()) shared.access_logs = std::make_unique<AccessLogWriter>(o.state_dir);
     std::random_device random;
     for (int i = 0; i < 32; ++i) shared.cookie_key.push_back(static_cast<char>(random()));
     for (int i = 0; i < std::max(1, o.workers); ++i) workers.push_back(std::make_unique<Worker>());

@@ -10,7 +10,9 @@
 #include <chrono>
 #include <ctime>
 #include <random>
+#include <type_traits>
 
+#include "routing/access_log.hpp"
 #include "routing/forwarded_headers.hpp"
 #include "routing/local_reply.hpp"
 #include "routing/proxy_runtime.hpp"
@@ -159,7 +161,7 @@ asio::awaitable<bool> discard_body(Stream& stream, beast::flat_buffer& buffer, h
 template <class In, class Out, bool isRequest, class BeforeRead>
 asio::awaitable<beast::error_code> pump_body(In& in, beast::flat_buffer& buffer, http::parser<isRequest, http::buffer_body>& parser,
                                              Out& out, http::serializer<isRequest, http::buffer_body>& serializer,
-                                             BeforeRead before_read) {
+                                             BeforeRead before_read, std::uint64_t& moved) {
   char chunk[kRelayBufferBytes];
   while (!serializer.is_done()) {
     if (!parser.is_done()) {
@@ -170,6 +172,7 @@ asio::awaitable<beast::error_code> pump_body(In& in, beast::flat_buffer& buffer,
       if (ec == http::error::need_buffer) ec = {};
       if (ec) co_return ec;
       parser.get().body().size = sizeof chunk - parser.get().body().size;
+      moved += parser.get().body().size;
       parser.get().body().data = chunk;
       parser.get().body().more = !parser.is_done();
     } else {
@@ -249,6 +252,8 @@ struct RelayRequest {
   bool client_keep_alive = true;  // read before the hop-by-hop Connection header was stripped
   ReadDeadline* client_deadline = nullptr;
   const TargetChoice* choice = nullptr;  // its stickiness cookies go on the response
+  std::uint64_t* body_bytes_in = nullptr;   // request body bytes read from the client (access log)
+  std::uint64_t* bytes_out = nullptr;       // response bytes sent to the client (access log)
 };
 
 // Adds the load balancer's stickiness cookies to a target's response.
@@ -308,7 +313,7 @@ asio::awaitable<ForwardOutcome> relay(Stream& client, beast::flat_buffer& client
     }
     auto& deadline = *options.client_deadline;
     const auto body_ec = co_await pump_body(client, client_buffer, request_parser, upstream, request_serializer,
-                                            [&] { deadline.arm(idle); });
+                                            [&] { deadline.arm(idle); }, *options.body_bytes_in);
     deadline.disarm();
     if (body_ec) {
       // The client stalled mid-body past the idle timeout (408), or one side went away.
@@ -350,9 +355,10 @@ asio::awaitable<ForwardOutcome> relay(Stream& client, beast::flat_buffer& client
     response.body().more = !response_parser.is_done();
     const int status = response.result_int();
     auto [write_ec, written] = co_await http::async_write_header(client, response_serializer, kNoThrow);
+    *options.bytes_out += written;
     if (write_ec) co_return ForwardOutcome{false, std::nullopt, status, target_seconds};
     if (auto ec = co_await pump_body(upstream, upstream_buffer, response_parser, client, response_serializer,
-                                     [&] { upstream.expires_after(idle); });
+                                     [&] { upstream.expires_after(idle); }, *options.bytes_out);
         ec)
       co_return ForwardOutcome{false, std::nullopt, status, target_seconds};
     if (upstream_keep_alive && upstream_buffer.size() == 0) worker.pool.give_back(pool_key, upstream.release_socket());
@@ -382,13 +388,26 @@ std::string origin_form(std::string_view target) {
   return out;
 }
 
+// The TLS details an access-log line carries (OpenSSL names), for HTTPS connections.
+template <class Stream>
+void note_tls(Stream& stream, AccessLogEntry& entry) {
+  if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
+    SSL* ssl = stream.native_handle();
+    if (const char* cipher = SSL_get_cipher_name(ssl)) entry.ssl_cipher = cipher;
+    if (const char* protocol = SSL_get_version(ssl)) entry.ssl_protocol = protocol;
+    if (const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)) entry.domain_name = name;
+  }
+}
+
 template <class Stream>
 asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream& stream, tcp::endpoint peer,
                                      std::shared_ptr<const Endpoint> endpoint) {
+  constexpr bool secure = !std::is_same_v<Stream, beast::tcp_stream>;
   beast::flat_buffer buffer;
   static thread_local std::mt19937_64 random{std::random_device{}()};
   ReadDeadline deadline(beast::get_lowest_layer(stream).socket());
   beast::get_lowest_layer(stream).expires_never();  // the client's idle timeout is `deadline`
+  const std::string connection_trace = "TID_" + make_trace_id(fresh_trace_seed(random)).substr(11);
   for (;;) {
     const SnapshotPtr snapshot = shared.snapshots.get();
     RequestContext ctx;
@@ -404,18 +423,60 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
     deadline.arm(idle);
     auto [read_ec, bytes] = co_await http::async_read_header(stream, buffer, parser, kNoThrow);
     deadline.disarm();
+
+    // Metrics and the access-log line of this request, whatever answers it.
+    AccessLogEntry entry;
+    entry.type = secure ? "https" : "http";
+    entry.request_creation_time = epoch_seconds();
+    entry.client_ip = ctx.client_address;
+    entry.client_port = ctx.client_port;
+    entry.received_bytes = bytes;
+    entry.conn_trace_id = connection_trace;
+    note_tls(stream, entry);
+    const auto started = Clock::now();
+    auto finish = [&](int status, bool local, const std::string& group = {}, double target_seconds = -1) {
+      if (!ctx.load_balancer) return;
+      shared.metrics.record({ctx.load_balancer->arn, group, status, local, target_seconds});
+      if (!shared.access_logs || !access_logs_enabled(*ctx.load_balancer)) return;
+      entry.time = epoch_seconds();
+      entry.load_balancer_arn = ctx.load_balancer->arn;
+      entry.elb_status_code = status;
+      entry.target_group_arn = group;
+      if (!local || (target_seconds >= 0 && !entry.target.empty())) {
+        entry.target_status_code = local ? 0 : status;
+        entry.target_processing_time = target_seconds;
+        entry.request_processing_time = 0;
+        const double total = std::chrono::duration<double>(Clock::now() - started).count();
+        entry.response_processing_time = std::max(0.0, total - std::max(0.0, target_seconds));
+      }
+      shared.access_logs->write(*ctx.load_balancer, entry);
+    };
+    auto finish_local = [&](const LocalReply& reply, const std::string& group = {}) {
+      entry.sent_bytes = serialize_http1(reply, http_date_now()).size();
+      if (reply.reason != LocalReplyReason::FixedResponse && reply.reason != LocalReplyReason::Redirect)
+        entry.error_reason = std::string(to_string(reply.reason));
+      finish(reply.status, true, group);
+    };
+
     if (read_ec) {
-      const bool started = buffer.size() > 0 || parser.got_some();
+      const bool got_some = buffer.size() > 0 || parser.got_some();
+      entry.received_bytes = buffer.size();
+      entry.request_line = "- - - ";
       if (deadline.expired()) {
         // Idle between requests: just close. Part of a request: 408 (§4.1).
-        if (started) co_await write_local(stream, error_reply(LocalReplyReason::RequestTimeout), 11, false);
+        if (!got_some) co_return;
+        const LocalReply reply = error_reply(LocalReplyReason::RequestTimeout);
+        finish_local(reply);
+        co_await write_local(stream, reply, 11, false);
         co_return;
       }
       if (read_ec == http::error::end_of_stream || read_ec == http::error::partial_message ||
           read_ec == asio::error::eof || read_ec == asio::error::connection_reset ||
           read_ec == asio::error::operation_aborted)
         co_return;  // the client went away
-      co_await write_local(stream, error_reply(LocalReplyReason::BadRequest), 11, false);
+      const LocalReply reply = error_reply(LocalReplyReason::BadRequest);
+      finish_local(reply);
+      co_await write_local(stream, reply, 11, false);
       co_return;
     }
     auto& request = parser.get();
@@ -427,33 +488,42 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
     ctx.load_balancer = &snapshot->load_balancers.at(ctx.listener->load_balancer_arn);
     const bool keep_alive = request.keep_alive();
     const unsigned version = request.version();
-    auto count = [&](int status, bool local, const std::string& group = {}, double seconds = -1) {
-      shared.metrics.record({ctx.load_balancer->arn, group, status, local, seconds});
-    };
+    entry.request_line = std::string(request.method_string()) + " " + (secure ? "https://" : "http://") + host + ":" +
+                         std::to_string(ctx.listener->port) + origin_form(request.target()) + " HTTP/" +
+                         std::to_string(version / 10) + "." + std::to_string(version % 10);
+    entry.user_agent = std::string(request[http::field::user_agent]);
     auto discard = [&]() { return discard_body(stream, buffer, parser, deadline, idle); };
     if (const auto coding = request[http::field::transfer_encoding]; !coding.empty() && unsupported_transfer_encoding(coding)) {
-      count(501, true);  // the body's framing is unknown: answer and close
-      co_await write_local(stream, error_reply(LocalReplyReason::UnsupportedTransferEncoding), version, false);
+      const LocalReply reply = error_reply(LocalReplyReason::UnsupportedTransferEncoding);
+      finish_local(reply);  // the body's framing is unknown: answer and close
+      co_await write_local(stream, reply, version, false);
       co_return;
     }
     if (request.method() == http::verb::trace) {
       if (!co_await discard()) co_return;
-      count(405, true);
-      if (!co_await write_local(stream, error_reply(LocalReplyReason::MethodNotAllowed), version, keep_alive)) co_return;
+      const LocalReply reply = error_reply(LocalReplyReason::MethodNotAllowed);
+      finish_local(reply);
+      if (!co_await write_local(stream, reply, version, keep_alive)) co_return;
       continue;
     }
     const RequestView view = make_view(request, target, host, ctx.client_address, *ctx.listener);
     const Rule* rule = match_rule(ctx.listener->rules, view);
     if (!rule) co_return;
+    entry.matched_rule_priority = rule->is_default ? "0" : std::to_string(rule->priority);
     const Action& action = rule->action;
     if (action.type != ActionType::Forward) {
-      const LocalReply reply =
-          action.type == ActionType::Redirect ? redirect_reply(render_redirect(action, view)) : fixed_response_reply(action);
+      const bool redirect = action.type == ActionType::Redirect;
+      const LocalReply reply = redirect ? redirect_reply(render_redirect(action, view)) : fixed_response_reply(action);
+      entry.actions_executed = redirect ? "redirect" : "fixed-response";
+      if (redirect)
+        for (const auto& header : reply.headers)
+          if (header.name == "Location") entry.redirect_url = header.value;
       if (!co_await discard()) co_return;
-      count(reply.status, true);
+      finish_local(reply);
       if (!co_await write_local(stream, reply, version, keep_alive)) co_return;
       continue;
     }
+    entry.actions_executed = "forward";
     TargetChoice choice;
     std::optional<InFlight> in_flight;
     {
@@ -462,20 +532,26 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
       choice = choose_target(*snapshot, action, *shared.health.view(), shared.selector_states, shared.outstanding, context);
       if (choice.target) in_flight.emplace(shared, choice.key);
     }
+    const std::string group_arn = choice.group ? choice.group->arn : std::string();
     if (!choice.target) {
       if (!co_await discard()) co_return;
-      count(status_for(choice.reason), true, choice.group ? choice.group->arn : std::string());
-      if (!co_await write_local(stream, error_reply(choice.reason), version, keep_alive)) co_return;
+      const LocalReply reply = error_reply(choice.reason);
+      finish_local(reply, group_arn);
+      if (!co_await write_local(stream, reply, version, keep_alive)) co_return;
       continue;
     }
+    entry.target = choice.target->id + ":" + std::to_string(choice.target->port);
     ForwardingContext forwarding{ctx.client_address, ctx.client_port, ctx.listener->protocol, ctx.listener->port,
                                  target.authority, ctx.load_balancer->dns_name, fresh_trace_seed(random)};
     const ForwardedRequest forwarded =
         rewrite_request_headers(view.headers, forwarding, forwarding_options(ctx.load_balancer->attributes));
+    entry.trace_id = forwarded.trace_id;
     if (forwarded.too_many_forwarded_for) {
       if (!co_await discard()) co_return;
-      count(463, true, choice.group->arn);
-      if (!co_await write_local(stream, error_reply(LocalReplyReason::TooManyForwardedFor), version, keep_alive)) co_return;
+      const LocalReply reply = error_reply(LocalReplyReason::TooManyForwardedFor);
+      entry.target.clear();
+      finish_local(reply, group_arn);
+      if (!co_await write_local(stream, reply, version, keep_alive)) co_return;
       continue;
     }
     if (forwarded.expect_continue) {
@@ -486,15 +562,18 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
     apply_forwarded_headers(request, forwarded.headers, parser.chunked(),
                             declared_length ? std::optional<std::uint64_t>(*declared_length) : std::nullopt);
     if (!target.authority.empty()) request.target(origin_form(request.target()));
+    std::uint64_t body_in = 0, sent = 0;
     const auto outcome = co_await relay(stream, buffer, parser, worker, ctx, *choice.target,
-                                        RelayRequest{keep_alive, &deadline, &choice});
+                                        RelayRequest{keep_alive, &deadline, &choice, &body_in, &sent});
     in_flight.reset();
+    entry.received_bytes += body_in;
+    entry.sent_bytes = sent;
     if (outcome.reply) {
-      count(outcome.reply->status, true, choice.group->arn);
+      finish_local(*outcome.reply, group_arn);
       co_await write_local(stream, *outcome.reply, version, false);
       co_return;
     }
-    if (outcome.status) count(outcome.status, false, choice.group->arn, outcome.target_seconds);
+    if (outcome.status) finish(outcome.status, false, group_arn, outcome.target_seconds);
     if (!outcome.keep_client) co_return;
   }
 }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "routing/access_log.hpp"
 #include "routing/endpoint_plan.hpp"
 #include "routing/metrics.hpp"
 #include "routing/health_registry.hpp"
@@ -38,6 +39,7 @@ struct SharedState {
   std::map<std::string, int> outstanding;      // target key -> requests in flight on any worker
   Metrics metrics;
   std::string cookie_key;  // HMAC key of sticky-session cookies, random per process (AWS rotates its key too)
+  std::unique_ptr<AccessLogWriter> access_logs;  // null without a state dir
 };
 
 // Seconds on the steady clock (slow-start ramps) and since the epoch (cookie validity).
