@@ -9,6 +9,7 @@
 #include "routing/health_state.hpp"
 #include "routing/proxy_runtime.hpp"
 #include "routing/target_choice.hpp"
+#include "routing/target_tls.hpp"
 
 namespace albatross::routing {
 namespace {
@@ -40,17 +41,6 @@ struct HealthChecker::Session {
 };
 
 namespace {
-
-// Health checks of HTTPS target groups do TLS without verifying the target's certificate, as ALB does
-// (self-signed and expired certificates pass); no SNI is sent.
-asio::ssl::context& probe_tls_context() {
-  static asio::ssl::context context = [] {
-    asio::ssl::context made(asio::ssl::context::tls_client);
-    made.set_verify_mode(asio::ssl::verify_none);
-    return made;
-  }();
-  return context;
-}
 
 ProbeOutcome read_failure(const boost::system::error_code& ec) {
   if (ec == beast::error::timeout) return ProbeOutcome::timeout();
@@ -96,7 +86,7 @@ asio::awaitable<ProbeOutcome> probe(const std::string& address, int port, const 
     stream.socket().shutdown(tcp::socket::shutdown_both, ec);
     co_return outcome;
   }
-  beast::ssl_stream<beast::tcp_stream> tls(std::move(stream), probe_tls_context());
+  beast::ssl_stream<beast::tcp_stream> tls(std::move(stream), target_tls_context());
   auto [handshake_ec] = co_await tls.async_handshake(asio::ssl::stream_base::client, kNoThrow);
   if (handshake_ec)
     co_return handshake_ec == beast::error::timeout ? ProbeOutcome::timeout() : ProbeOutcome::tls_error();

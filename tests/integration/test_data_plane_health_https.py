@@ -1,5 +1,5 @@
-"""ALB health checks over HTTPS (spec §5.2): the probe does TLS without verifying the target's certificate
-(self-signed accepted), then `GET <path>`; a port that does not speak TLS never completes the handshake."""
+"""HTTPS toward targets (spec §4.6, §5.2): health checks and HTTPS target groups do TLS without verifying the
+target's certificate (self-signed accepted); a port that does not speak TLS never completes the handshake."""
 
 import http.server
 import ssl
@@ -15,7 +15,7 @@ class _Health(http.server.BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 - http.server's naming
         self.server.paths.append((self.path, self.headers.get("User-Agent")))
         body = b"ok"
-        self.send_response(200 if self.path == "/tls-health" else 404)
+        self.send_response(200 if self.path.split("?")[0] == "/tls-health" else 404)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -79,3 +79,19 @@ def test_https_health_check_matcher_applies(elb, apps, tls_backend):
     (health,) = elb.elbv2.describe_target_health(TargetGroupArn=tg)["TargetHealthDescriptions"]
     assert health["TargetHealth"]["Reason"] == "Target.ResponseCodeMismatch", health
     assert health["TargetHealth"]["Description"] == "Health checks failed with these codes: [404]"
+
+
+def test_https_target_group_gets_traffic_over_tls(elb, tls_backend):
+    """Protocol HTTPS target groups: the load balancer speaks TLS to the target (no certificate verification)."""
+    port = tls_backend.server_address[1]
+    tg = elb.target_group(protocol="HTTPS", port=port, health_path="/tls-health", HealthCheckProtocol="HTTPS")
+    elb.register(tg, port)
+    lb = elb.alb()
+    listener = elb.listener(lb["LoadBalancerArn"], forward(tg))
+    elb.wait_healthy(tg, 1)
+    for _ in range(3):  # a new TLS connection each time (the backend closes after each answer)
+        resp = get(listener, "/tls-health?via=alb")
+        assert resp.status == 200, resp
+        assert resp.body == b"ok"
+    assert sum(1 for path, _ in tls_backend.paths if path == "/tls-health?via=alb") == 3
+    assert get(listener, "/other").status == 404  # the target's own answer passes through
