@@ -478,9 +478,8 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
       shared.access_logs->write(*ctx.load_balancer, entry);
     };
     auto finish_local = [&](const LocalReply& reply, const std::string& group = {}) {
+      // error_reason stays "-": AWS fills it only for authenticate actions and Lambda targets.
       entry.sent_bytes = serialize_http1(reply, http_date_now()).size();
-      if (reply.reason != LocalReplyReason::FixedResponse && reply.reason != LocalReplyReason::Redirect)
-        entry.error_reason = std::string(to_string(reply.reason));
       finish(reply.status, true, group);
     };
 
