@@ -165,7 +165,7 @@ int App::run() {
     return app.elbv2->uses_network_resource(scope, id);
   });
 
-  app.data_plane.emplace(routing::DataPlaneOptions{app.config.time_scale, 2});
+  app.data_plane.emplace(routing::DataPlaneOptions{app.config.time_scale, 2, app.state_dir.string()});
   app.data_plane->start();
   app.elbv2->set_health_source([&app](const storage::Scope&, const std::string& group, const std::string& id,
                                       int port) -> std::optional<nlohmann::json> {

@@ -1,6 +1,8 @@
 #include "routing/data_plane.hpp"
 
 #include <mutex>
+#include <random>
+#include <set>
 #include <thread>
 
 #include "emulator/log.hpp"
@@ -22,9 +24,20 @@ std::vector<int> candidate_ports(int port) {
 
 }  // namespace
 
+double steady_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+double epoch_seconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 struct DataPlane::Impl {
   explicit Impl(DataPlaneOptions o) : options(o) {
     shared.time_scale = o.time_scale;
+    if (!o.state_dir.empty()) shared.access_logs = std::make_unique<AccessLogWriter>(o.state_dir);
+    std::random_device random;
+    for (int i = 0; i < 32; ++i) shared.cookie_key.push_back(static_cast<char>(random()));
     for (int i = 0; i < std::max(1, o.workers); ++i) workers.push_back(std::make_unique<Worker>());
   }
 
@@ -46,6 +59,53 @@ struct DataPlane::Impl {
   std::vector<BoundEndpoint> bound_endpoints;
   std::size_t next_worker = 0;
   std::unique_ptr<HealthChecker> checker;
+  // Draining targets by key: when their deregistration delay ends (epoch seconds) in-flight requests are cut.
+  struct Drain {
+    double until = 0;
+    std::shared_ptr<asio::steady_timer> timer;
+  };
+  std::map<std::string, Drain> drains;  // touched only on worker 0
+  SnapshotPtr previous;                 // the snapshot served before the latest (worker 0)
+
+  void cut_everywhere(const std::string& key) {
+    for (auto& worker : workers) asio::post(worker->io, [w = worker.get(), key] { cut_relays(*w, key); });
+  }
+
+  // Runs on worker 0 after each publish: arms a timer for every draining target; cuts at once the targets that
+  // vanished (deregistered with a delay of 0, or drained while the emulator was not looking).
+  void schedule_drains(const SnapshotPtr& snapshot) {
+    std::map<std::string, Drain> next;
+    std::set<std::string> present;
+    const double now = epoch_seconds();
+    for (const auto& [arn, group] : snapshot->target_groups)
+      for (const auto& target : group.targets) {
+        const std::string key = target_key(arn, target.id, target.port);
+        present.insert(key);
+        if (!target.draining) continue;
+        auto existing = drains.find(key);
+        if (existing != drains.end() && existing->second.until == target.draining_until) {
+          next.emplace(key, std::move(existing->second));
+          drains.erase(existing);
+          continue;
+        }
+        Drain drain{target.draining_until, std::make_shared<asio::steady_timer>(workers[0]->io)};
+        drain.timer->expires_after(std::chrono::milliseconds(
+            static_cast<long long>(std::max(0.0, target.draining_until - now) * 1000)));
+        drain.timer->async_wait([this, key](boost::system::error_code ec) {
+          if (!ec) cut_everywhere(key);
+        });
+        next.emplace(key, std::move(drain));
+      }
+    for (auto& [key, drain] : drains) drain.timer->cancel();  // re-registered, or gone
+    drains = std::move(next);
+    if (previous)
+      for (const auto& [arn, group] : previous->target_groups)
+        for (const auto& target : group.targets) {
+          const std::string key = target_key(arn, target.id, target.port);
+          if (!present.count(key)) cut_everywhere(key);
+        }
+    previous = snapshot;
+  }
 
   asio::awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> acceptor, std::shared_ptr<const Endpoint> endpoint,
                                     std::shared_ptr<std::shared_ptr<TlsContexts>> tls) {
@@ -98,7 +158,7 @@ struct DataPlane::Impl {
   // Runs on worker 0: open new endpoints, close removed ones, replace changed ones' listener lists.
   void reconcile(const SnapshotPtr& snapshot) {
     std::map<std::string, Acceptor> next;
-    for (const auto& endpoint : plan_endpoints(*snapshot)) {
+    for (const auto& endpoint : plan_endpoints(*snapshot, options.extra_listen_addresses)) {
       auto existing = acceptors.find(endpoint.key());
       if (existing != acceptors.end() && existing->second.socket && existing->second.endpoint->protocol == endpoint.protocol &&
           existing->second.endpoint->listener_arns == endpoint.listener_arns) {
@@ -161,6 +221,7 @@ void DataPlane::publish(SnapshotPtr snapshot) {
   asio::post(impl_->workers[0]->io, [impl = impl_.get(), snapshot] {
     impl->reconcile(snapshot);
     impl->checker->update(snapshot);
+    impl->schedule_drains(snapshot);
   });
 }
 

@@ -16,6 +16,10 @@ namespace albatross::routing {
 struct DataPlaneOptions {
   double time_scale = 1.0;
   int workers = 2;
+  std::string state_dir;  // access logs go to <state_dir>/access-logs/<lb name>/; empty: no access logs
+  // Addresses besides 127.0.0.1 where every shared listener port also listens (e.g. the Docker bridge gateway
+  // 172.17.0.1, so that containers reach load balancers). Default none.
+  std::vector<std::string> extra_listen_addresses;
 };
 
 // A listening socket as it really is (the port may differ from the listener's when it could not be bound).

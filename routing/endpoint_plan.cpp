@@ -6,7 +6,7 @@
 
 namespace albatross::routing {
 
-std::vector<Endpoint> plan_endpoints(const Snapshot& snapshot) {
+std::vector<Endpoint> plan_endpoints(const Snapshot& snapshot, const std::vector<std::string>& extra_addresses) {
   std::map<int, Endpoint> shared;  // by port
   std::vector<Endpoint> own;
   for (const auto& listener : snapshot.listeners) {
@@ -20,6 +20,12 @@ std::vector<Endpoint> plan_endpoints(const Snapshot& snapshot) {
     own.push_back({loopback_address_for(listener.load_balancer_arn), listener.port, listener.protocol, {listener.arn}, false});
   }
   std::vector<Endpoint> out;
+  for (const auto& address : extra_addresses)
+    for (const auto& [port, endpoint] : shared) {
+      Endpoint copy = endpoint;
+      copy.address = address;
+      out.push_back(std::move(copy));
+    }
   for (auto& [port, endpoint] : shared) out.push_back(std::move(endpoint));
   for (auto& endpoint : own) out.push_back(std::move(endpoint));
   return out;

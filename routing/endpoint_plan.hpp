@@ -1,7 +1,7 @@
 #pragma once
 // Where the load balancers' listeners listen, from a snapshot: for each listener port, the shared
 // 127.0.0.1:<port> (every load balancer with a listener on that port; the Host header picks one) and each
-// load balancer's own loopback address. Pure.
+// load balancer's own loopback address, plus the shared endpoints again on any extra listen address. Pure.
 
 #include <string>
 #include <vector>
@@ -20,6 +20,8 @@ struct Endpoint {
   std::string key() const { return address + ":" + std::to_string(port); }
 };
 
-std::vector<Endpoint> plan_endpoints(const Snapshot& snapshot);
+// `extra_addresses` (e.g. the Docker bridge gateway 172.17.0.1, so that containers reach load balancers) get a
+// copy of every shared 127.0.0.1 endpoint.
+std::vector<Endpoint> plan_endpoints(const Snapshot& snapshot, const std::vector<std::string>& extra_addresses = {});
 
 }  // namespace albatross::routing

@@ -25,6 +25,7 @@ class HealthChecker {
 
  private:
   struct Session;
+  void publish(Session& session);
   boost::asio::io_context& io_;
   HealthRegistry& registry_;
   double time_scale_;

@@ -14,6 +14,9 @@ struct TargetHealthView {
   std::string state;  // initial, healthy, unhealthy, ...
   std::string reason;
   std::string description;
+  // Slow start (§4.4): steady-clock seconds when this target became healthy and entered slow start; 0 = not
+  // in slow start (never entered, or it left by turning unhealthy).
+  double slow_start_since = 0;
 };
 
 using HealthMap = std::map<std::string, TargetHealthView>;  // key: target_key()

@@ -12,10 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "routing/access_log.hpp"
 #include "routing/endpoint_plan.hpp"
 #include "routing/metrics.hpp"
 #include "routing/health_registry.hpp"
 #include "routing/snapshot_holder.hpp"
+#include "routing/target_selector.hpp"
 #include "routing/upstream_pool.hpp"
 
 namespace albatross::routing {
@@ -30,19 +32,36 @@ struct SharedState {
   HealthRegistry health;
   double time_scale = 1.0;
   std::atomic<bool> stopping{false};
-  // Round-robin positions per target group, shared so consecutive requests rotate whatever worker serves them.
-  std::mutex cursor_mutex;
-  std::map<std::string, std::size_t> cursors;
+  // Target selection state shared by all workers (consecutive requests rotate, and least_outstanding_requests
+  // sees every request in flight, whatever worker serves them), guarded by selection_mutex.
+  std::mutex selection_mutex;
+  std::map<std::string, SelectorState> selector_states;  // round-robin position per target group
+  std::map<std::string, int> outstanding;      // target key -> requests in flight on any worker
   Metrics metrics;
+  std::string cookie_key;  // HMAC key of sticky-session cookies, random per process (AWS rotates its key too)
+  std::unique_ptr<AccessLogWriter> access_logs;  // null without a state dir
 };
 
-// One data-plane thread: its io_context, its pool of idle upstream connections, its round-robin cursors.
+// Seconds on the steady clock (slow-start ramps) and since the epoch (cookie validity).
+double steady_seconds();
+double epoch_seconds();
+
+// One data-plane thread: its io_context and its pool of idle upstream connections.
 // Connections live on one worker for their whole life, so none of this needs locks.
 struct Worker {
   asio::io_context io{1};
   UpstreamPool pool;
-  std::map<std::string, int> outstanding;           // target key -> requests in flight on this worker
+  // Requests being relayed, by target key: when a draining target's deregistration delay ends, their upstream
+  // connections are closed (AWS §5.4) by cut_relays, posted to this worker.
+  struct Relay {
+    tcp::socket* upstream = nullptr;
+    bool cut = false;
+  };
+  std::multimap<std::string, Relay*> relays;
 };
+
+// Closes the upstream connections of every request relayed to `target_key` on this worker (on its thread).
+void cut_relays(Worker& worker, const std::string& target_key);
 
 class TlsContexts;
 

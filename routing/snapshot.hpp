@@ -5,6 +5,7 @@
 // the current snapshot once and keeps it to the end. Plain data, no I/O.
 
 #include <cstdint>
+#include <stdexcept>
 #include <map>
 #include <memory>
 #include <optional>
@@ -102,7 +103,18 @@ struct Target {
   bool draining = false;
   double draining_until = 0;  // epoch seconds
   double registered_at = 0;
+  // Where the proxy and the health checker really connect, when that differs from Id:Port (an ECS task's
+  // private IP and container port, published by Docker on 127.0.0.1). Empty/0: Id and Port themselves.
+  std::string connect_address;
+  int connect_port = 0;
+  std::string health_check_address;  // the same for the health-check port
+  int health_check_port = 0;
 };
+
+inline const std::string& connect_address_of(const Target& target) {
+  return target.connect_address.empty() ? target.id : target.connect_address;
+}
+inline int connect_port_of(const Target& target) { return target.connect_port ? target.connect_port : target.port; }
 
 struct HealthCheck {
   bool enabled = true;
@@ -129,6 +141,16 @@ struct TargetGroup {
   std::vector<Target> targets;
   bool in_use = false;  // referenced by a listener or rule of some load balancer
 };
+
+// The port a target's health checks go to as registered (before any connect-address mapping).
+inline int health_check_port_of(const TargetGroup& group, const Target& target) {
+  if (group.health_check.port == "traffic-port") return target.port;
+  try {
+    return std::stoi(group.health_check.port);
+  } catch (const std::exception&) {
+    return target.port;
+  }
+}
 
 struct Snapshot {
   std::map<std::string, LoadBalancer> load_balancers;  // by ARN

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <limits>
+#include <map>
 #include <string>
 
 namespace albatross::routing {
@@ -27,7 +28,45 @@ std::vector<std::size_t> rotation(const std::vector<std::size_t>& indexes, std::
   return out;
 }
 
-std::size_t pick_round_robin(const std::vector<std::size_t>& indexes, SelectorState& state) {
+std::string credit_key(const Target& target) { return target.id + "|" + std::to_string(target.port); }
+
+// Smooth weighted round robin (nginx's): every candidate earns its weight, the richest is picked and pays the
+// total. Over time each target gets weight/total of the picks, interleaved rather than in bursts.
+std::size_t pick_smooth_weighted(const TargetGroup& group, const std::vector<std::size_t>& indexes,
+                                 const std::vector<double>& weights, SelectorState& state) {
+  std::map<std::string, double> credits;
+  double total = 0;
+  std::size_t pick = indexes.front();
+  double best = -1e300;
+  for (std::size_t i = 0; i < indexes.size(); ++i) {
+    const std::string key = credit_key(group.targets[indexes[i]]);
+    const auto previous = state.credits.find(key);
+    double& credit = credits[key];
+    credit = (previous == state.credits.end() ? 0.0 : previous->second) + weights[i];
+    total += weights[i];
+    if (credit > best) {
+      best = credit;
+      pick = indexes[i];
+    }
+  }
+  credits[credit_key(group.targets[pick])] -= total;
+  state.credits = std::move(credits);  // targets that left the candidates lose their credit
+  state.cursor = pick + 1;
+  return pick;
+}
+
+std::size_t pick_round_robin(const TargetGroup& group, const std::vector<std::size_t>& indexes,
+                             const SelectionInputs& inputs, SelectorState& state) {
+  if (inputs.weight) {
+    std::vector<double> weights;
+    bool ramping = false;
+    for (const std::size_t index : indexes) {
+      weights.push_back(std::clamp(inputs.weight(group.targets[index]), 0.0, 1.0));
+      ramping = ramping || weights.back() < 1.0;
+    }
+    if (ramping) return pick_smooth_weighted(group, indexes, weights, state);
+  }
+  state.credits.clear();
   const auto start = std::lower_bound(indexes.begin(), indexes.end(), state.cursor);
   const std::size_t pick = start == indexes.end() ? indexes.front() : *start;
   state.cursor = pick + 1;
@@ -99,6 +138,10 @@ Algorithm algorithm_of(const TargetGroup& group) {
   return Algorithm::RoundRobin;
 }
 
+int slow_start_duration(const TargetGroup& group) {
+  return std::max(0, attribute_int(group, "slow_start.duration_seconds").value_or(0));
+}
+
 FailOpenThreshold fail_open_threshold(const TargetGroup& group) {
   constexpr const char* kPrefix = "target_group_health.unhealthy_state_routing.minimum_healthy_targets.";
   FailOpenThreshold threshold;
@@ -136,10 +179,13 @@ Selection choose_target(const TargetGroup& group, const SelectionInputs& inputs,
   if (candidates.indexes.empty())
     return {candidates.any_registered ? SelectionStatus::NoEligibleTargets : SelectionStatus::NoRegisteredTargets,
             std::nullopt};
+  if (inputs.preferred &&
+      std::find(candidates.indexes.begin(), candidates.indexes.end(), *inputs.preferred) != candidates.indexes.end())
+    return {SelectionStatus::PickedSticky, *inputs.preferred};
   std::size_t pick = 0;
   switch (algorithm_of(group)) {
     case Algorithm::RoundRobin:
-      pick = pick_round_robin(candidates.indexes, state);  // slow start hook: weight round robin here
+      pick = pick_round_robin(group, candidates.indexes, inputs, state);
       break;
     case Algorithm::LeastOutstandingRequests:
       pick = pick_least_outstanding(group, candidates.indexes, inputs, state);

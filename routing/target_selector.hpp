@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <string>
 #include <optional>
 #include <vector>
 
@@ -21,6 +23,7 @@ std::optional<std::size_t> choose_target_group(const std::vector<WeightedTargetG
 
 enum class Algorithm { RoundRobin, LeastOutstandingRequests, WeightedRandom };
 Algorithm algorithm_of(const TargetGroup& group);  // load_balancing.algorithm.type, default round_robin
+int slow_start_duration(const TargetGroup& group);  // slow_start.duration_seconds, 0 = off
 
 // The fail-open threshold: fewer healthy targets than this means "route to all" (§5.5 unhealthy_state_routing).
 struct FailOpenThreshold {
@@ -31,19 +34,25 @@ FailOpenThreshold fail_open_threshold(const TargetGroup& group);
 
 struct SelectorState {
   std::size_t cursor = 0;  // round robin: the target index to consider first next time
+  // Smooth weighted round robin (nginx) while some target is in slow start: credit per "id|port".
+  std::map<std::string, double> credits;
 };
 
 struct SelectionInputs {
   std::function<HealthState(const Target&)> health;   // required
   std::function<int(const Target&)> in_flight;        // least_outstanding_requests; absent = all 0
   std::uint64_t random = 0;                           // weighted_random
-  // Slow-start hook: the share (0, 1] a target currently gets; absent = 1 for all. Used by weighted_random;
-  // round robin ignores it until slow start is implemented there.
+  // Slow start: the share [0, 1] a target currently gets; absent = 1 for all. round_robin turns into a smooth
+  // weighted round robin while any candidate is below 1; weighted_random draws with these weights.
   std::function<double(const Target&)> weight;
+  // Stickiness: the index of the target the client is pinned to; chosen when it is among the candidates
+  // (healthy, or any non-draining one when failing open), otherwise the algorithm picks a new one.
+  std::optional<std::size_t> preferred;
 };
 
 enum class SelectionStatus {
   Picked,               // a healthy target
+  PickedSticky,         // the preferred (sticky) target, still eligible
   PickedFailOpen,       // too few healthy targets: picked among all registered non-draining ones
   NoRegisteredTargets,  // 503: nothing registered (or everything draining)
   NoEligibleTargets,    // 503: targets exist but none may take traffic (e.g. all still initial)

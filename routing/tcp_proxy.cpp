@@ -8,7 +8,7 @@
 
 namespace albatross::routing {
 
-asio::awaitable<void> serve_tcp_connection(SharedState& shared, Worker& worker, tcp::socket socket,
+asio::awaitable<void> serve_tcp_connection(SharedState& shared, Worker& /*worker*/, tcp::socket socket,
                                            std::shared_ptr<const Endpoint> endpoint) {
   const SnapshotPtr snapshot = shared.snapshots.get();
   const Listener* listener = nullptr;
@@ -19,17 +19,21 @@ asio::awaitable<void> serve_tcp_connection(SharedState& shared, Worker& worker, 
   if (action.type != ActionType::Forward) co_return;
   TargetChoice choice;
   {
-    std::lock_guard lock(shared.cursor_mutex);
-    choice = choose_target(*snapshot, action, *shared.health.view(), shared.cursors, worker.outstanding,
-                           static_cast<std::uint64_t>(std::rand()));
+    std::lock_guard lock(shared.selection_mutex);
+    ChoiceContext context;
+    context.now = epoch_seconds();
+    context.steady_now = steady_seconds();
+    context.time_scale = shared.time_scale;
+    context.random = static_cast<std::uint64_t>(std::rand());
+    choice = choose_target(*snapshot, action, *shared.health.view(), shared.selector_states, shared.outstanding, context);
   }
   if (!choice.target) co_return;  // an NLB resets connections it cannot place
   boost::system::error_code ec;
-  const auto address = asio::ip::make_address(choice.target->id, ec);
+  const auto address = asio::ip::make_address(connect_address_of(*choice.target), ec);
   if (ec) co_return;
   tcp::socket upstream(socket.get_executor());
   auto [connect_ec] = co_await upstream.async_connect(
-      tcp::endpoint(address, static_cast<unsigned short>(choice.target->port)), kNoThrow);
+      tcp::endpoint(address, static_cast<unsigned short>(connect_port_of(*choice.target))), kNoThrow);
   if (connect_ec) co_return;
   co_await tunnel(socket, static_cast<beast::flat_buffer*>(nullptr), upstream, static_cast<beast::flat_buffer*>(nullptr));
   socket.close(ec);

@@ -147,8 +147,22 @@ routing::Listener listener_of(const storage::ResourceStore& store, const acm::Ac
   return listener;
 }
 
+// Fills the target's connect addresses from the resolver (identity when it has no answer).
+void resolve_addresses(const TargetAddressResolver& resolver, const routing::TargetGroup& group, routing::Target& target) {
+  if (!resolver) return;
+  if (const auto traffic = resolver(target.id, target.port)) {
+    target.connect_address = traffic->first;
+    target.connect_port = traffic->second;
+  }
+  if (const auto check = resolver(target.id, routing::health_check_port_of(group, target))) {
+    target.health_check_address = check->first;
+    target.health_check_port = check->second;
+  }
+}
+
 routing::TargetGroup target_group_of(const storage::ResourceStore& store, const storage::Scope& scope,
-                                     const storage::Resource& resource, double now) {
+                                     const storage::Resource& resource, double now,
+                                     const TargetAddressResolver& resolver) {
   const Json& doc = resource.document;
   routing::TargetGroup group;
   group.arn = resource.id;
@@ -175,6 +189,7 @@ routing::TargetGroup target_group_of(const storage::ResourceStore& store, const 
     routing::Target out{t.value("Id", ""), t.value("Port", 0), t.contains("_DrainUntil"),
                         t.value("_DrainUntil", 0.0), t.value("RegisteredAt", 0.0)};
     if (out.draining && out.draining_until <= now) continue;  // drained: gone
+    resolve_addresses(resolver, group, out);
     group.targets.push_back(out);
   }
   return group;
@@ -183,7 +198,7 @@ routing::TargetGroup target_group_of(const storage::ResourceStore& store, const 
 }  // namespace
 
 routing::SnapshotPtr build_snapshot(const storage::ResourceStore& store, const acm::AcmService& acm,
-                                    std::uint64_t version) {
+                                    std::uint64_t version, const TargetAddressResolver& resolver) {
   auto snapshot = std::make_shared<routing::Snapshot>();
   snapshot->version = version;
   const double now = Clock::now();
@@ -209,7 +224,7 @@ routing::SnapshotPtr build_snapshot(const storage::ResourceStore& store, const a
     snapshot->listeners.push_back(std::move(listener));
   }
   for (const auto& [scope, resource] : store.list_everywhere(kTargetGroup)) {
-    auto group = target_group_of(store, scope, resource, now);
+    auto group = target_group_of(store, scope, resource, now, resolver);
     group.in_use = used_groups.count(group.arn) > 0;
     snapshot->target_groups.emplace(group.arn, std::move(group));
   }

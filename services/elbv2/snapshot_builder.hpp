@@ -4,6 +4,10 @@
 // Runs on the control thread after each committed change.
 
 #include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
 
 #include "routing/snapshot.hpp"
 
@@ -16,7 +20,13 @@ class AcmService;
 
 namespace albatross::elbv2 {
 
+// Maps a registered target (Id, port) to the address the data plane really connects to, e.g. an ECS task's
+// private IP and container port to the port Docker published on 127.0.0.1. nullopt: connect to Id:port.
+using TargetAddressResolver =
+    std::function<std::optional<std::pair<std::string, int>>(const std::string& target_id, int port)>;
+
+// `resolver` (optional) is applied to each target's traffic port and health-check port.
 routing::SnapshotPtr build_snapshot(const storage::ResourceStore& store, const acm::AcmService& acm,
-                                    std::uint64_t version);
+                                    std::uint64_t version, const TargetAddressResolver& resolver = {});
 
 }  // namespace albatross::elbv2

@@ -550,18 +550,6 @@ def normalize_pem(text):
 # Emulator gaps that these tests pin down (each is an AWS behaviour not yet matched; see the latest closing
 # note). They run as xfail so CI stays green; remove an entry when its fix lands.
 KNOWN_GAPS = {
-    "tests/integration/test_data_plane_errors.py::test_error_page_says_connection_keep_alive",
-    "tests/integration/test_data_plane_headers.py::test_absolute_form_target_is_forwarded_in_origin_form",
-    "tests/integration/test_data_plane_malformed.py::test_bad_request_line[garbage]",
-    "tests/integration/test_data_plane_malformed.py::test_bad_request_line[method-only]",
-    "tests/integration/test_data_plane_malformed.py::test_bad_request_line[extra-token]",
-    "tests/integration/test_data_plane_malformed.py::test_bad_request_line[bad-version]",
-    "tests/integration/test_data_plane_malformed.py::test_bad_request_line[space-in-target]",
-    "tests/integration/test_data_plane_malformed.py::test_unsupported_transfer_encoding_is_501",
-    "tests/integration/test_data_plane_streaming.py::test_connection_close_from_client_is_honoured",
-    "tests/integration/test_data_plane_targets.py::test_least_outstanding_requests_avoids_the_busy_target",
-    "tests/integration/test_data_plane_timeouts.py::test_incomplete_request_header_gets_408",
-    "tests/integration/test_data_plane_timeouts.py::test_incomplete_request_body_does_not_hold_the_connection",
 }
 
 

@@ -223,3 +223,41 @@ TEST_SUITE("routing.target_selector") {
     CHECK(algorithm_of(TargetGroup{}) == Algorithm::RoundRobin);
   }
 }
+
+TEST_SUITE("routing.target_selector.sticky_and_slow_start") {
+  TEST_CASE("a preferred (sticky) target is chosen while eligible, without moving the rotation") {
+    const auto g = group_of({"a", "b", "c"});
+    SelectorState state;
+    SelectionInputs inputs;
+    inputs.health = health({});
+    inputs.preferred = 2;
+    const auto sticky = choose_target(g, inputs, state);
+    CHECK(sticky.status == SelectionStatus::PickedSticky);
+    CHECK(sticky.index == 2u);
+    CHECK(state.cursor == 0u);
+    // the pinned target turns unhealthy: a new target is picked by the algorithm
+    inputs.health = health({{"c", HealthState::Unhealthy}});
+    const auto moved = choose_target(g, inputs, state);
+    CHECK(moved.status == SelectionStatus::Picked);
+    CHECK(moved.index == 0u);
+    // draining never keeps a sticky client
+    inputs.health = health({{"a", HealthState::Draining}});
+    inputs.preferred = 0;
+    CHECK(choose_target(g, inputs, state).index != 0u);
+  }
+
+  TEST_CASE("round robin gives a slow-starting target its weight's share, interleaved") {
+    const auto g = group_of({"a", "b"});
+    SelectionInputs inputs;
+    inputs.health = health({});
+    inputs.weight = [](const Target& t) { return t.id == "b" ? 0.25 : 1.0; };
+    SelectorState state;
+    std::map<std::string, int> counts;
+    for (int i = 0; i < 100; ++i) ++counts[g.targets[*choose_target(g, inputs, state).index].id];
+    CHECK(counts["b"] == 20);  // 0.25 / 1.25 of the picks, exactly
+    CHECK(counts["a"] == 80);
+    // full weight again: plain alternation
+    inputs.weight = [](const Target&) { return 1.0; };
+    CHECK(spread(g, inputs, 10) == std::map<std::string, int>{{"a", 5}, {"b", 5}});
+  }
+}
