@@ -1,5 +1,6 @@
 #pragma once
-// The emulator's own endpoints under /_albatross/: health, reset, the local CA certificate.
+// The emulator's own endpoints under /_albatross/: health, reset, the local CA certificate, the state
+// picture and the dashboard page.
 
 #include <functional>
 #include <string>
@@ -17,6 +18,7 @@ struct AdminHooks {
   std::function<std::string()> ca_certificate;    // PEM of the local CA
   std::function<nlohmann::json()> load_balancers;  // where the listeners listen
   std::function<std::string()> metrics;            // Prometheus text
+  std::function<nlohmann::json()> state;           // the dashboard's picture (admin_state.hpp)
 };
 
 class AdminApi {

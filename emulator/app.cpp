@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "emulator/admin_api.hpp"
+#include "emulator/admin_state.hpp"
 #include "emulator/change_feed.hpp"
 #include "emulator/clock.hpp"
 #include "emulator/gateway.hpp"
@@ -135,7 +136,8 @@ int App::run() {
   app.admin.emplace(app.gateway, AdminHooks{[&app] { app.reset(); },
                                             [&app] { return app.ca.get().certificate_pem(); },
                                             [&app] { return describe_endpoints(*app.data_plane); },
-                                            [&app] { return app.data_plane->metrics_text(); }});
+                                            [&app] { return app.data_plane->metrics_text(); },
+                                            [&app] { return build_admin_state(*app.db, app.gateway, *app.data_plane); }});
   app.gateway.add_path_handler("/_albatross/", [&app](HttpRequest& request) { return app.admin->handle(request); });
 
   app.server.emplace(
