@@ -9,16 +9,22 @@ const POLL_MS = 1000;
 let etag = null;
 let previousTargetStates = new Map();  // "tg|id|port" → state, to flash the targets whose health changed
 
-// el("div.card.lb", child, "text", …): a tiny element builder; strings become text nodes (never HTML).
-function el(spec, ...children) {
-  const [tag, ...classes] = spec.split(".");
-  const node = document.createElement(tag || "div");
-  if (classes.length) node.className = classes.join(" ");
+// put(node, child, "text", …): appends children, skipping null/undefined/false; strings become text nodes
+// (never HTML, so names from the API cannot inject markup).
+function put(node, ...children) {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
     node.append(child instanceof Node ? child : String(child));
   }
   return node;
+}
+
+// el("div.card.lb", child, …): a tiny element builder.
+function el(spec, ...children) {
+  const [tag, ...classes] = spec.split(".");
+  const node = document.createElement(tag || "div");
+  if (classes.length) node.className = classes.join(" ");
+  return put(node, ...children);
 }
 
 function badge(text, kind) {
@@ -53,12 +59,12 @@ function listenerUrl(listener, bound) {
 
 function drawTask(task) {
   const box = el("div.task");
-  box.append(el("span.kind", "ECS task"), " ", el("code", shortId(task.id)), " ", badge(task.last_status),
+  put(box, el("span.kind", "ECS task"), " ", el("code", shortId(task.id)), " ", badge(task.last_status),
              task.service ? el("span.muted", " service ", el("b", task.service)) : null,
              " health ", badge(task.health_status));
   if (task.container) {
     const c = task.container;
-    box.append(el("div.container", el("span.kind", "container"), " ", el("b", c.name), " ", badge(c.last_status),
+    put(box, el("div.container", el("span.kind", "container"), " ", el("b", c.name), " ", badge(c.last_status),
                   " health ", badge(c.health_status), c.runtime_id ? el("span.muted", " docker " + c.runtime_id) : null));
   }
   return box;
@@ -70,10 +76,10 @@ function drawTarget(group, target) {
   row.classList.add("is-" + target.state);
   const before = previousTargetStates.get(key);
   if (before !== undefined && before !== target.state) row.classList.add("changed");
-  row.append(el("span.dot"), el("code.target-id", target.id + ":" + target.port), " ",
+  put(row, el("span.dot"), el("code.target-id", target.id + ":" + target.port), " ",
              badge(target.state), target.reason ? el("span.reason", target.reason) : null);
-  if (target.description) row.append(el("div.description", target.description));
-  if (target.task) row.append(drawTask(target.task));
+  if (target.description) put(row, el("div.description", target.description));
+  if (target.task) put(row, drawTask(target.task));
   return row;
 }
 
@@ -81,23 +87,23 @@ function drawTargetGroup(group) {
   const check = group.health_check || {};
   const box = el("div.tg");
   const healthy = (group.targets || []).filter(t => t.state === "healthy").length;
-  box.append(el("div.tg-head",
+  put(box, el("div.tg-head",
                 el("span.kind", "target group"), " ", el("b.tg-name", group.name), " ",
                 el("span.muted", group.protocol + ":" + group.port + " · " + group.target_type), " ",
                 el("span.count", healthy + "/" + (group.targets || []).length + " healthy")));
-  box.append(el("div.muted.small", "health check " + (check.protocol || "") + " " + (check.path || "") +
+  put(box, el("div.muted.small", "health check " + (check.protocol || "") + " " + (check.path || "") +
                 " on " + (check.port || "") + (check.matcher ? " · expects " + check.matcher : "")));
   const list = el("ul.targets");
-  for (const target of group.targets || []) list.append(drawTarget(group, target));
-  if (!(group.targets || []).length) list.append(el("li.muted", "no registered targets"));
-  box.append(list);
+  for (const target of group.targets || []) put(list, drawTarget(group, target));
+  if (!(group.targets || []).length) put(list, el("li.muted", "no registered targets"));
+  put(box, list);
   return box;
 }
 
 function drawRule(rule, groupsByArn) {
   const row = el("div.rule");
   const conditions = rule.conditions_text || [];
-  row.append(el("div.rule-head",
+  put(row, el("div.rule-head",
                 el("span.priority" + (rule.is_default ? ".default" : ""), rule.is_default ? "default" : rule.priority),
                 el("span.conditions", conditions.length ? "if " + conditions.join(" and ") : "otherwise"),
                 el("span.arrow", "→"),
@@ -107,9 +113,9 @@ function drawRule(rule, groupsByArn) {
     const groups = el("div.groups");
     for (const arn of arns) {
       const group = groupsByArn.get(arn);
-      if (group) groups.append(drawTargetGroup(group));
+      if (group) put(groups, drawTargetGroup(group));
     }
-    row.append(groups);
+    put(row, groups);
   }
   return row;
 }
@@ -122,27 +128,27 @@ function drawListener(listener, groupsByArn) {
     const text = bound.port ? bound.address + ":" + bound.port : "not listening";
     const item = url ? el("a", text) : el("span", text);
     if (url) { item.href = url; item.target = "_blank"; }
-    where.append(item);
-    if (bound.error) where.append(el("span.warn", " (" + bound.error + ")"));
-    where.append(" ");
+    put(where, item);
+    if (bound.error) put(where, el("span.warn", " (" + bound.error + ")"));
+    put(where, " ");
   }
-  box.append(el("div.listener-head", el("span.kind", "listener"), " ",
+  put(box, el("div.listener-head", el("span.kind", "listener"), " ",
                 el("b.listener-name", listener.protocol + ":" + listener.port), " ",
                 (listener.bound || []).length ? el("span.muted", "listening on ") : el("span.warn", "no socket yet"),
                 where));
-  for (const rule of listener.rules || []) box.append(drawRule(rule, groupsByArn));
+  for (const rule of listener.rules || []) put(box, drawRule(rule, groupsByArn));
   return box;
 }
 
 function drawLoadBalancer(lb, groupsByArn) {
   const card = el("article.card.lb");
-  card.append(el("div.card-head",
+  put(card, el("div.card-head",
                  el("span.kind", lb.type === "network" ? "network load balancer" : "application load balancer"), " ",
                  el("h2.lb-name", lb.name), " ", badge(lb.state), " ",
                  el("span.muted", lb.scheme + " · " + lb.account_id + " · " + lb.region)));
-  card.append(el("div.muted.small.dns", lb.dns_name + " → " + lb.address));
-  if (!(lb.listeners || []).length) card.append(el("p.muted", "No listeners yet: create one to receive traffic."));
-  for (const listener of lb.listeners || []) card.append(drawListener(listener, groupsByArn));
+  put(card, el("div.muted.small.dns", lb.dns_name + " → " + lb.address));
+  if (!(lb.listeners || []).length) put(card, el("p.muted", "No listeners yet: create one to receive traffic."));
+  for (const listener of lb.listeners || []) put(card, drawListener(listener, groupsByArn));
   return card;
 }
 
@@ -152,8 +158,8 @@ function drawDeployment(d) {
   const bar = el("div.bar");
   const running = el("span.running"); running.style.width = (100 * Math.min(d.running_count, total) / total) + "%";
   const pending = el("span.pending"); pending.style.width = (100 * Math.min(d.pending_count, total) / total) + "%";
-  bar.append(running, pending);
-  row.append(el("td", el("code", d.id)), el("td", badge(d.status)), el("td", badge(d.rollout_state)),
+  put(bar, running, pending);
+  put(row, el("td", el("code", d.id)), el("td", badge(d.status)), el("td", badge(d.rollout_state)),
              el("td", d.task_definition),
              el("td", bar, el("span.small", d.running_count + "/" + d.desired_count + " running · " + d.pending_count +
                                            " pending · " + d.failed_tasks + " failed")));
@@ -163,7 +169,7 @@ function drawDeployment(d) {
 
 function drawService(service) {
   const card = el("article.card.service");
-  card.append(el("div.card-head", el("span.kind", "ECS service"), " ", el("h2.service-name", service.name), " ",
+  put(card, el("div.card-head", el("span.kind", "ECS service"), " ", el("h2.service-name", service.name), " ",
                  badge(service.status), " ",
                  el("span.muted", "cluster " + service.cluster + " · " + service.task_definition), " ",
                  el("span.count", service.running_count + "/" + service.desired_count + " running, " +
@@ -171,8 +177,8 @@ function drawService(service) {
   if ((service.deployments || []).length) {
     const table = el("table.deployments", el("tr", el("th", "deployment"), el("th", "status"), el("th", "rollout"),
                                               el("th", "task definition"), el("th", "tasks")));
-    for (const d of service.deployments) table.append(drawDeployment(d));
-    card.append(table);
+    for (const d of service.deployments) put(table, drawDeployment(d));
+    put(card, table);
   }
   const tasks = el("ul.tasks");
   for (const task of service.tasks || []) {
@@ -180,15 +186,15 @@ function drawService(service) {
                    el("span.muted", " desired " + task.desired_status + " · " + task.task_definition + " · health "),
                    badge(task.health_status));
     for (const c of task.containers || [])
-      row.append(" ", el("span.chip", c.name + " ", badge(c.last_status)));
-    if (task.stopped_reason) row.append(el("div.description", task.stopped_reason));
-    tasks.append(row);
+      put(row, " ", el("span.chip", c.name + " ", badge(c.last_status)));
+    if (task.stopped_reason) put(row, el("div.description", task.stopped_reason));
+    put(tasks, row);
   }
-  if ((service.tasks || []).length) card.append(el("h3", "tasks"), tasks);
+  if ((service.tasks || []).length) put(card, el("h3", "tasks"), tasks);
   const events = el("ol.events");
   for (const event of service.events || [])
-    events.append(el("li", el("time", timeOf(event.created_at)), " ", event.message));
-  card.append(el("h3", "latest events"), (service.events || []).length ? events : el("p.muted", "none yet"));
+    put(events, el("li", el("time", timeOf(event.created_at)), " ", event.message));
+  put(card, el("h3", "latest events"), (service.events || []).length ? events : el("p.muted", "none yet"));
   return card;
 }
 
@@ -200,17 +206,17 @@ function draw(state) {
   const services = state.ecs_services || [];
   const fragment = document.createDocumentFragment();
   if (!lbs.length && !groups.length && !services.length) {
-    fragment.append(el("p.empty", "Nothing running yet. Create a load balancer (aws elbv2 create-load-balancer …) " +
+    put(fragment, el("p.empty", "Nothing running yet. Create a load balancer (aws elbv2 create-load-balancer …) " +
                                   "and it appears here within a second."));
   }
-  for (const lb of lbs) fragment.append(drawLoadBalancer(lb, groupsByArn));
+  for (const lb of lbs) put(fragment, drawLoadBalancer(lb, groupsByArn));
   const unused = groups.filter(g => !(g.load_balancer_arns || []).length);
   if (unused.length) {
-    const card = el("article.card.unused", el("div.card-head", el("h2", "Target groups not used by a load balancer")));
-    for (const group of unused) card.append(drawTargetGroup(group));
-    fragment.append(card);
+    const card = el("article.card.unused-groups", el("div.card-head", el("h2", "Target groups not used by a load balancer")));
+    for (const group of unused) put(card, drawTargetGroup(group));
+    put(fragment, card);
   }
-  for (const service of services) fragment.append(drawService(service));
+  for (const service of services) put(fragment, drawService(service));
   app.replaceChildren(fragment);
 
   const targets = groups.flatMap(g => g.targets || []);

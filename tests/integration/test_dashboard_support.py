@@ -35,8 +35,10 @@ def find(items, **match):
 def build_scene(elb, apps):
     healthy_app, sick_app, spare_app = apps(3, "dash")
     sick_app.health_off()  # /health → 503: unhealthy, Target.ResponseCodeMismatch
+    # A generous probe timeout (25 s × time scale): a busy machine (Chromium starting) must not time out the
+    # healthy target.
     web_tg_name, spare_tg_name, lb_name = unique("web"), unique("spare"), unique("dash")
-    web_tg = elb.target_group(name=web_tg_name, HealthCheckIntervalSeconds=5, HealthCheckTimeoutSeconds=2,
+    web_tg = elb.target_group(name=web_tg_name, HealthCheckIntervalSeconds=30, HealthCheckTimeoutSeconds=25,
                               UnhealthyThresholdCount=2)
     spare_tg = elb.target_group(name=spare_tg_name)
     elb.register(web_tg, healthy_app, sick_app)

@@ -1,0 +1,167 @@
+"""The dashboard page /_albatross/ui in headless Chromium (Debian's `chromium`): the DOM after the page's own
+JavaScript fetched /_albatross/state shows the load balancer, listener, rules, target groups and each target's
+health text and reason; a screenshot is kept as a test artefact (its path is printed). Also the page's files
+as served (no external URLs: no CDN, works offline)."""
+
+import os
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+
+import pytest
+
+from test_dashboard_support import build_scene
+from test_data_plane_support import Elb, apps  # noqa: F401 - fixtures
+
+CHROMIUM = shutil.which("chromium")
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (scripts/install-deps.sh test installs it)")
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class Node:
+    def __init__(self, tag, attrs, parent):
+        self.tag, self.attrs, self.parent, self.children = tag, dict(attrs), parent, []
+
+    @property
+    def classes(self):
+        return (self.attrs.get("class") or "").split()
+
+    def text(self):
+        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
+
+    def all(self, cls=None, tag=None):
+        """Descendants with class `cls` and/or tag `tag`, in document order."""
+        out = []
+        for child in self.children:
+            if isinstance(child, Node):
+                if (cls is None or cls in child.classes) and (tag is None or child.tag == tag):
+                    out.append(child)
+                out.extend(child.all(cls, tag))
+        return out
+
+    def one(self, cls=None, tag=None):
+        found = self.all(cls, tag)
+        assert len(found) == 1, f"{len(found)} elements .{cls} {tag or ''}"
+        return found[0]
+
+
+class DomBuilder(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.root = Node("#document", {}, None)
+        self.current = self.root
+
+    def handle_starttag(self, tag, attrs):
+        node = Node(tag, attrs, self.current)
+        self.current.children.append(node)
+        if tag not in VOID:
+            self.current = node
+
+    def handle_endtag(self, tag):
+        node = self.current
+        while node is not self.root and node.tag != tag:
+            node = node.parent
+        if node is not self.root:
+            self.current = node.parent
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+
+def chromium(tmp_path, *args, timeout=90):
+    """Runs headless Chromium with a profile and caches under tmp_path (nothing left in $HOME)."""
+    env = dict(os.environ, HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"),
+               XDG_CACHE_HOME=str(tmp_path / "cache"))
+    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+           "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--disable-sync",
+           f"--user-data-dir={tmp_path / 'profile'}", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def rendered_dom(tmp_path, url):
+    # The virtual time budget lets the page's fetch of /_albatross/state and its first redraws complete
+    # before the DOM is dumped.
+    proc = chromium(tmp_path, "--virtual-time-budget=5000", "--dump-dom", url)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    builder = DomBuilder()
+    builder.feed(proc.stdout)
+    return builder.root
+
+
+@needs_chromium
+def test_the_page_draws_the_load_balancer_tree_with_target_health(make_server, apps, tmp_path):
+    elb = Elb(make_server())  # a server of its own: the page shows exactly this scene
+    scene = build_scene(elb, apps)
+    url = elb.server.url + "/_albatross/ui"
+    dom = rendered_dom(tmp_path, url)
+
+    assert dom.one("connection").text().startswith("live")
+    assert [s.text() for s in dom.one("summary").all(tag="span")] == [
+        "1 load balancer", "2 target groups", "1/3 targets healthy", "0 ECS services"]
+    (card,) = dom.all("lb")
+    assert card.one("lb-name").text() == scene.lb_name
+    assert card.one("card-head").all("state")[0].text() in ("active", "provisioning")
+    assert card.one("listener-name").text() == f"HTTP:{scene.listener.configured_port}"
+    links = [a.attrs["href"] for a in card.one("where").all(tag="a")]
+    assert f"http://{scene.listener.address}:{scene.listener.port}/" in links
+    assert [p.text() for p in card.all("priority")] == ["10", "20", "default"]
+    assert [c.text() for c in card.all("conditions")] == [
+        "if path-pattern is /api/*", "if host-header is admin.example.com", "otherwise"]
+    assert card.all("actions")[0].text() == f"forward to {scene.web_tg_name}"
+    assert card.all("actions")[2].text() == 'fixed-response 503 text/plain "no route"'
+
+    (group,) = card.all("tg")
+    assert group.one("tg-name").text() == scene.web_tg_name
+    assert group.one("count").text() == "1/2 healthy"
+    targets = {t.one("target-id").text(): t for t in group.all("target")}
+    healthy = targets[f"127.0.0.1:{scene.healthy_app.port}"]
+    sick = targets[f"127.0.0.1:{scene.sick_app.port}"]
+    assert "is-healthy" in healthy.classes and healthy.one("state").text() == "healthy"
+    assert healthy.all("reason") == [] and healthy.all("description") == []
+    assert healthy.text() == f"127.0.0.1:{scene.healthy_app.port} healthy"
+    assert "is-unhealthy" in sick.classes and sick.one("state").text() == "unhealthy"
+    assert sick.one("reason").text() == "Target.ResponseCodeMismatch"
+    assert sick.one("description").text() == "Health checks failed with these codes: [503]"
+
+    (unused,) = dom.all("unused-groups")
+    assert unused.one("tg-name").text() == scene.spare_tg_name
+    spare = unused.one("target")
+    assert (spare.one("state").text(), spare.one("reason").text()) == ("unused", "Target.NotInUse")
+
+    shot = tmp_path / "dashboard.png"
+    proc = chromium(tmp_path, "--virtual-time-budget=5000", "--hide-scrollbars", "--window-size=1280,1000",
+                    f"--screenshot={shot}", url)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    data = shot.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 10000
+    print(f"\ndashboard screenshot: {shot}")
+
+
+@needs_chromium
+def test_the_page_explains_an_empty_emulator(make_server, tmp_path):
+    dom = rendered_dom(tmp_path, make_server().url + "/_albatross/ui")
+    assert dom.one("empty").text().startswith("Nothing running yet.")
+    assert dom.one("connection").text().startswith("live")
+
+
+def test_the_page_files_are_served_from_the_binary(server):
+    status, headers, body = server.http("GET", "/_albatross/ui")
+    headers = {k.lower(): v for k, v in headers}
+    assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
+    page = body.decode()
+    assert "<title>Albatross dashboard</title>" in page
+    assert server.http("GET", "/_albatross/ui/")[2].decode() == page
+    for path, content_type in (("/_albatross/ui/dashboard.js", "text/javascript; charset=utf-8"),
+                               ("/_albatross/ui/dashboard.css", "text/css; charset=utf-8")):
+        assert path in page
+        status, headers, body = server.http("GET", path)
+        assert status == 200 and dict((k.lower(), v) for k, v in headers)["content-type"] == content_type
+        page += body.decode()
+    # Self-contained: the only URLs are our own (no CDN, no fonts from the internet).
+    assert re.findall(r"https?://", page) == []
+    assert server.http("GET", "/_albatross/ui/nope.js")[0] == 404
+    assert server.http("GET", "/_albatross/ui/../health")[0] == 404
+    assert server.http("POST", "/_albatross/ui")[0] == 405
