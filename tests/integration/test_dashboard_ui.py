@@ -1,16 +1,21 @@
 """The dashboard page /_albatross/ui in headless Chromium (Debian's `chromium`): the DOM after the page's own
 JavaScript fetched /_albatross/state shows the load balancer, listener, rules, target groups and each target's
-health text and reason; a screenshot is kept as a test artefact (its path is printed). Also the page's files
-as served (no external URLs: no CDN, works offline)."""
+health text and reason; a screenshot is kept as a test artefact (its path is printed); a page left open
+redraws on its own as health changes and resources appear (driven over the DevTools pipe). Also the page's
+files as served (no external URLs: no CDN, works offline)."""
 
+import json
 import os
 import re
+import select
 import shutil
 import subprocess
+import time
 from html.parser import HTMLParser
 
 import pytest
 
+from conftest import wait_until
 from test_dashboard_support import build_scene
 from test_data_plane_support import Elb, apps  # noqa: F401 - fixtures
 
@@ -165,3 +170,114 @@ def test_the_page_files_are_served_from_the_binary(server):
     assert server.http("GET", "/_albatross/ui/nope.js")[0] == 404
     assert server.http("GET", "/_albatross/ui/../health")[0] == 404
     assert server.http("POST", "/_albatross/ui")[0] == 405
+
+
+class Browser:
+    """Headless Chromium driven over the DevTools protocol on --remote-debugging-pipe (fd 3 in, fd 4 out;
+    NUL-terminated JSON messages): stdlib only, no WebDriver."""
+
+    def __init__(self, tmp_path, url):
+        to_browser_r, self._to_browser = os.pipe()
+        self._from_browser, from_browser_w = os.pipe()
+
+        def wire_fds():  # in the child, before exec: the pipe ends become fds 3 and 4
+            os.dup2(to_browser_r, 3)
+            os.dup2(from_browser_w, 4)
+
+        env = dict(os.environ, HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"),
+                   XDG_CACHE_HOME=str(tmp_path / "cache"))
+        self.proc = subprocess.Popen(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+             "--no-default-browser-check", "--disable-extensions", "--disable-sync", "--remote-debugging-pipe",
+             f"--user-data-dir={tmp_path / 'profile'}", url],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, pass_fds=(3, 4), preexec_fn=wire_fds)
+        os.close(to_browser_r)
+        os.close(from_browser_w)
+        self._buffer = b""
+        self._next_id = 0
+        self._session = None
+
+    def call(self, method, params=None, session=True, timeout=20):
+        self._next_id += 1
+        message = {"id": self._next_id, "method": method, "params": params or {}}
+        if session and self._session:
+            message["sessionId"] = self._session
+        os.write(self._to_browser, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + timeout
+        while True:
+            while b"\0" in self._buffer:
+                raw, self._buffer = self._buffer.split(b"\0", 1)
+                reply = json.loads(raw)
+                if reply.get("id") == self._next_id:
+                    assert "error" not in reply, reply
+                    return reply["result"]
+            remaining = deadline - time.monotonic()
+            assert remaining > 0, f"no DevTools answer to {method} within {timeout}s"
+            ready, _, _ = select.select([self._from_browser], [], [], remaining)
+            if ready:
+                chunk = os.read(self._from_browser, 65536)
+                assert chunk, "Chromium closed the DevTools pipe"
+                self._buffer += chunk
+
+    def attach_to_page(self, url):
+        def page():
+            infos = self.call("Target.getTargets", session=False)["targetInfos"]
+            return next((t for t in infos if t["type"] == "page" and t["url"].startswith(url)), None)
+
+        target = wait_until(page, timeout=20, interval=0.1, message=f"a page at {url}")
+        self._session = self.call("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True},
+                                  session=False)["sessionId"]
+
+    def evaluate(self, expression):
+        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True})
+        assert "exceptionDetails" not in result, result
+        return result["result"].get("value")
+
+    def close(self):
+        try:
+            if self.proc.poll() is None:
+                self.call("Browser.close", session=False, timeout=5)
+                self.proc.wait(timeout=10)
+        except (AssertionError, OSError, subprocess.TimeoutExpired):
+            pass
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+            os.close(self._to_browser)
+            os.close(self._from_browser)
+
+
+TARGET_STATE_JS = """(() => {
+  const row = [...document.querySelectorAll("li.target")]
+      .find(li => li.querySelector(".target-id").textContent === %s);
+  return row ? {state: row.querySelector(".state").textContent, classes: row.className,
+                reason: (row.querySelector(".reason") || {}).textContent || null} : null;
+})()"""
+
+
+@needs_chromium
+def test_the_open_page_follows_health_changes_live(make_server, apps, tmp_path):
+    elb = Elb(make_server())
+    scene = build_scene(elb, apps)
+    url = elb.server.url + "/_albatross/ui"
+    browser = Browser(tmp_path, url)
+    try:
+        browser.attach_to_page(url)
+        target_js = TARGET_STATE_JS % json.dumps(f"127.0.0.1:{scene.sick_app.port}")
+        first = wait_until(lambda: browser.evaluate(target_js), timeout=20, interval=0.2,
+                           message="the sick target drawn")
+        assert (first["state"], first["reason"]) == ("unhealthy", "Target.ResponseCodeMismatch")
+        scene.sick_app.health_on()  # the page, left open, must redraw on its own
+        now = wait_until(lambda: (lambda t: t if t and t["state"] == "healthy" else None)(browser.evaluate(target_js)),
+                         timeout=20, interval=0.2, message="the target turning healthy on the open page")
+        assert "is-healthy" in now["classes"] and now["reason"] is None
+        assert "changed" in now["classes"]  # flashed, so a student sees what just changed
+        assert browser.evaluate("document.querySelector('.count').textContent") == "2/2 healthy"
+        # A new load balancer appears without a reload.
+        lb2 = elb.alb(name=scene.lb_name + "-b")
+        wait_until(lambda: lb2["LoadBalancerName"] in browser.evaluate(
+            "[...document.querySelectorAll('.lb-name')].map(n => n.textContent).join(' ')"),
+            timeout=20, interval=0.2, message="the new load balancer on the open page")
+    finally:
+        browser.close()
