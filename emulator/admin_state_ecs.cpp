@@ -139,7 +139,7 @@ EcsPicture read_ecs(const storage::ResourceStore& store, const storage::Scope& s
     std::reverse(ecs.tasks.begin(), ecs.tasks.end());
     for (const auto& resource : store.list(scope, kEcsServiceKind)) {
       const Json& doc = resource.document;
-      if (!doc.is_object()) continue;
+      if (!doc.is_object() || doc.value("status", "") == "INACTIVE") continue;  // deleted: gone from the picture
       const std::string name = doc.value("serviceName", resource.name);
       Json service = {{"arn", resource.id},
                       {"name", name},

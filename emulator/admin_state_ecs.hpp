@@ -21,6 +21,8 @@ struct EcsPicture {
   nlohmann::json services = nlohmann::json::array();  // state entries, plus "_load_balancers" for the join
 };
 
+// Tasks of the scope, and its services that are not INACTIVE (deleted), each with its deployments, its
+// non-stopped tasks plus the 3 latest stopped ones (their stoppedReason explains failures) and its 10 latest events.
 EcsPicture read_ecs(const storage::ResourceStore& store, const storage::Scope& scope);
 
 // The task (with the container serving the target) behind target (id, port) of a target group, or null.

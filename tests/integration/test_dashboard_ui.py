@@ -281,3 +281,85 @@ def test_the_open_page_follows_health_changes_live(make_server, apps, tmp_path):
             timeout=20, interval=0.2, message="the new load balancer on the open page")
     finally:
         browser.close()
+
+
+# A picture with ECS in it, in /state's shape (emulator/admin_state.hpp), for the page's ECS drawing.
+TG_ARN = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/0123456789abcdef"
+ECS_STATE = {
+    "load_balancers": [{
+        "arn": "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/shop/1", "name": "shop",
+        "dns_name": "shop-1.us-east-1.elb.localhost", "type": "application", "scheme": "internet-facing",
+        "state": "active", "account_id": "000000000000", "region": "us-east-1", "address": "127.1.2.3",
+        "listeners": [{"arn": "l1", "protocol": "HTTP", "port": 80,
+                       "bound": [{"address": "127.0.0.1", "port": 10080, "configured_port": 80,
+                                  "error": "port 80 needs privileges"}],
+                       "rules": [{"arn": "r1", "priority": "default", "is_default": True, "conditions": [],
+                                  "actions": [{"Type": "forward", "TargetGroupArn": TG_ARN}],
+                                  "conditions_text": [], "actions_text": ["forward to web"]}]}]}],
+    "target_groups": [{
+        "arn": TG_ARN, "name": "web", "protocol": "HTTP", "port": 80, "target_type": "ip",
+        "account_id": "000000000000", "region": "us-east-1", "load_balancer_arns": ["x"],
+        "health_check": {"protocol": "HTTP", "port": "traffic-port", "path": "/", "matcher": "200"},
+        "targets": [{"id": "172.17.0.5", "port": 80, "state": "initial", "reason": "Elb.InitialHealthChecking",
+                     "description": "Initial health checks in progress",
+                     "task": {"arn": "t", "id": "0f1e2d3c4b5a69788796a5b4c3d2e1f0", "cluster": "default",
+                              "service": "web", "last_status": "RUNNING", "desired_status": "RUNNING",
+                              "health_status": "UNKNOWN", "task_definition": "web:4",
+                              "container": {"name": "app", "last_status": "RUNNING", "health_status": "UNKNOWN",
+                                            "runtime_id": "abcdef012345"}}}]}],
+    "ecs_services": [{
+        "arn": "s", "name": "web", "cluster": "default", "status": "ACTIVE", "desired_count": 2,
+        "running_count": 3, "pending_count": 0, "task_definition": "web:4",
+        "deployments": [
+            {"id": "ecs-svc/222", "status": "PRIMARY", "rollout_state": "IN_PROGRESS", "task_definition": "web:4",
+             "desired_count": 2, "running_count": 1, "pending_count": 0, "failed_tasks": 0,
+             "rollout_state_reason": "ECS deployment ecs-svc/222 in progress."},
+            {"id": "ecs-svc/111", "status": "ACTIVE", "rollout_state": "COMPLETED", "task_definition": "web:3",
+             "desired_count": 2, "running_count": 2, "pending_count": 0, "failed_tasks": 0}],
+        "tasks": [{"arn": "t", "id": "0f1e2d3c4b5a69788796a5b4c3d2e1f0", "cluster": "default", "service": "web",
+                   "last_status": "RUNNING", "desired_status": "RUNNING", "health_status": "UNKNOWN",
+                   "task_definition": "web:4", "containers": [{"name": "app", "last_status": "RUNNING",
+                                                               "health_status": "UNKNOWN"}]},
+                  {"arn": "u", "id": "99999999999999999999999999999999", "cluster": "default", "service": "web",
+                   "last_status": "STOPPED", "desired_status": "STOPPED", "health_status": "UNKNOWN",
+                   "task_definition": "web:4", "stopped_reason": "Essential container in task exited",
+                   "containers": [{"name": "app", "last_status": "STOPPED", "health_status": "UNKNOWN"}]}],
+        "events": [{"created_at": 1764000000.0, "message": "(service web) has started 1 tasks: (task 0f1e2d3c)."},
+                   {"created_at": 1763999990.0, "message": "(service web) has reached a steady state."}]}],
+}
+
+DRAW_AND_READ_JS = """(() => {
+  draw(%s);  // the page's own drawing function; read back before the next poll redraws
+  const text = sel => [...document.querySelectorAll(sel)].map(n => n.textContent);
+  return {task: text(".tg .task"), service: text(".service-name"), rollout: text("table.deployments tr"),
+          tasks: text("ul.tasks li"), events: text("ol.events li"), warn: text(".listener .warn"),
+          summary: text("#summary span")};
+})()"""
+
+
+@needs_chromium
+def test_the_page_draws_ecs_tasks_deployments_and_events(make_server, tmp_path):
+    url = make_server().url + "/_albatross/ui"
+    browser = Browser(tmp_path, url)
+    try:
+        browser.attach_to_page(url)
+        wait_until(lambda: browser.evaluate("typeof draw === 'function' && !!document.querySelector('.empty')"),
+                   timeout=20, interval=0.2, message="the page loaded and drew the empty state")
+        seen = browser.evaluate(DRAW_AND_READ_JS % json.dumps(ECS_STATE))
+    finally:
+        browser.close()
+    (task,) = seen["task"]
+    assert task.startswith("ECS task 0f1e2d3c4b5a RUNNING service web health UNKNOWN")
+    assert "container app RUNNING health UNKNOWN docker abcdef012345" in task
+    assert seen["service"] == ["web"]
+    header, primary, old = seen["rollout"]
+    assert header == "deploymentstatusrollouttask definitiontasks"
+    assert primary.startswith("ecs-svc/222PRIMARYIN_PROGRESSweb:4") and "1/2 running" in primary
+    assert old.startswith("ecs-svc/111ACTIVECOMPLETEDweb:3")
+    assert seen["tasks"][0].startswith("0f1e2d3c4b5a RUNNING")
+    assert seen["tasks"][1].endswith("Essential container in task exited")
+    assert [e.split(" ", 1)[1] for e in seen["events"]][0].endswith(
+        "(service web) has started 1 tasks: (task 0f1e2d3c).")
+    assert len(seen["events"]) == 2
+    assert seen["warn"] == [" (port 80 needs privileges)"]
+    assert seen["summary"] == ["1 load balancer", "1 target group", "0/1 targets healthy", "1 ECS service"]

@@ -130,6 +130,7 @@ TEST_CASE("services show deployments, their tasks and the latest events first") 
                            {"taskDefinition", "arn:aws:ecs:us-east-1:123456789012:task-definition/web:3"}}}}},
         "web");
   s.put(kEcsServiceKind, "arn:odd", json("not an object"));  // skipped, not fatal
+  s.put(kEcsServiceKind, "arn:gone", {{"serviceName", "gone"}, {"clusterArn", kCluster}, {"status", "INACTIVE"}}, "gone");
   const json services = ecs_services_for_state(read_ecs(*s.store, kScope));
   REQUIRE(services.size() == 1);
   const json& web = services[0];
