@@ -79,6 +79,7 @@ HttpResponse AdminApi::handle(HttpRequest& request) {
   }
   if (path == "/_albatross/state") {
     if (request.method != "GET" && request.method != "HEAD") return method_not_allowed("GET");
+    if (!hooks_.state) return json_response(404, {{"message", "state is not available"}});
     return state_response(request, hooks_.state());
   }
   if (const auto asset = ui::ui_asset(path)) {
