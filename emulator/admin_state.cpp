@@ -1,12 +1,10 @@
 #include "emulator/admin_state.hpp"
 
-#include <algorithm>
 #include <map>
 
 #include "emulator/admin_state_ecs.hpp"
 #include "emulator/gateway.hpp"
 #include "routing/data_plane.hpp"
-#include "emulator/admin_state_ecs.hpp"
 #include "routing/loopback_address.hpp"
 #include "services/elbv2/elbv2_service.hpp"
 #include "storage/database.hpp"
@@ -23,8 +21,8 @@ std::string scope_key(const Scope& scope) { return scope.account_id + "|" + scop
 // Calls one of a service's own handlers, following Marker/NextMarker to the end, and concatenates `member`.
 class HandlerCaller {
  public:
-  HandlerCaller(const Gateway& gateway, const std::string& service) {
-    const auto found = gateway.services().find(service);
+  HandlerCaller(const Gateway& gateway, std::string service) : service_(std::move(service)) {
+    const auto found = gateway.services().find(service_);
     if (found != gateway.services().end()) handlers_ = &found->second.handlers;
   }
 
@@ -33,13 +31,13 @@ class HandlerCaller {
     if (!handlers_) return items;
     const auto handler = handlers_->find(operation);
     if (handler == handlers_->end()) return items;
-    RequestContext ctx{scope.account_id, scope.region, "albatross-state", "elbv2", operation};
+    RequestContext ctx{scope.account_id, scope.region, "albatross-state", service_, operation};
     for (int page = 0; page < 1000; ++page) {  // bounded: 1000 pages of 400 is far beyond any limit
       Json out;
       try {
         out = handler->second(ctx, input);
       } catch (const AwsError&) {
-        return items;  // deleted between two reads: show what we have
+        return items;  // the handler refused (a resource in a state it rejects): show what we have
       }
       for (auto& item : out.value(member, Json::array())) items.push_back(std::move(item));
       if (!out.contains("NextMarker")) break;
@@ -49,6 +47,7 @@ class HandlerCaller {
   }
 
  private:
+  std::string service_;
   const std::unordered_map<std::string, Handler>* handlers_ = nullptr;
 };
 
@@ -66,7 +65,8 @@ std::string join(const Json& values, const std::string& separator) {
 Json health_check_of(const Json& group) {
   Json out = {{"protocol", group.value("HealthCheckProtocol", "")}, {"port", group.value("HealthCheckPort", "")}};
   if (group.contains("HealthCheckPath")) out["path"] = group["HealthCheckPath"];
-  if (group.contains("Matcher")) out["matcher"] = group["Matcher"].value("HttpCode", group["Matcher"].value("GrpcCode", ""));
+  if (group.contains("Matcher"))
+    out["matcher"] = group["Matcher"].value("HttpCode", group["Matcher"].value("GrpcCode", ""));
   return out;
 }
 
@@ -82,10 +82,12 @@ Json target_group_picture(const HandlerCaller& elbv2, const Scope& scope, const 
               {"load_balancer_arns", group.value("LoadBalancerArns", Json::array())},
               {"health_check", health_check_of(group)}};
   Json targets = Json::array();
-  for (const auto& description : elbv2.all(scope, "DescribeTargetHealth", {{"TargetGroupArn", arn}}, "TargetHealthDescriptions")) {
+  for (const auto& description :
+       elbv2.all(scope, "DescribeTargetHealth", {{"TargetGroupArn", arn}}, "TargetHealthDescriptions")) {
     const Json& target = description.value("Target", Json::object());
     const Json& health = description.value("TargetHealth", Json::object());
-    Json item = {{"id", target.value("Id", "")}, {"port", target.value("Port", 0)}, {"state", health.value("State", "")}};
+    Json item = {
+        {"id", target.value("Id", "")}, {"port", target.value("Port", 0)}, {"state", health.value("State", "")}};
     if (health.contains("Reason")) item["reason"] = health["Reason"];
     if (health.contains("Description")) item["description"] = health["Description"];
     if (Json task = task_behind_target(ecs, arn, item["id"], item["port"]); !task.is_null()) item["task"] = task;
@@ -121,7 +123,8 @@ Json listener_picture(const HandlerCaller& elbv2, const Scope& scope, const Json
 std::map<std::string, Json> bound_addresses(const routing::DataPlane& data_plane) {
   std::map<std::string, Json> out;
   for (const auto& endpoint : data_plane.endpoints()) {
-    Json item = {{"address", endpoint.address}, {"port", endpoint.bound_port}, {"configured_port", endpoint.configured_port}};
+    Json item = {
+        {"address", endpoint.address}, {"port", endpoint.bound_port}, {"configured_port", endpoint.configured_port}};
     if (!endpoint.error.empty()) item["error"] = endpoint.error;
     for (const auto& arn : endpoint.listener_arns) out[arn].push_back(item);
   }
@@ -137,16 +140,19 @@ Json describe_conditions(const Json& conditions) {
     std::string text;
     if (field == "http-header" && condition.contains("HttpHeaderConfig")) {
       const auto& config = condition["HttpHeaderConfig"];
-      text = "header " + config.value("HttpHeaderName", "") + " is " + join(config.value("Values", Json::array()), " or ");
+      text =
+          "header " + config.value("HttpHeaderName", "") + " is " + join(config.value("Values", Json::array()), " or ");
     } else if (field == "query-string" && condition.contains("QueryStringConfig")) {
       Json pairs = Json::array();
       for (const auto& pair : condition["QueryStringConfig"].value("Values", Json::array()))
-        pairs.push_back((pair.contains("Key") ? pair["Key"].get<std::string>() + "=" : std::string()) + pair.value("Value", ""));
+        pairs.push_back((pair.contains("Key") ? pair["Key"].get<std::string>() + "=" : std::string()) +
+                        pair.value("Value", ""));
       text = "query " + join(pairs, " or ");
     } else {
-      static const std::map<std::string, std::string> kConfigs = {
-          {"host-header", "HostHeaderConfig"}, {"path-pattern", "PathPatternConfig"},
-          {"http-request-method", "HttpRequestMethodConfig"}, {"source-ip", "SourceIpConfig"}};
+      static const std::map<std::string, std::string> kConfigs = {{"host-header", "HostHeaderConfig"},
+                                                                  {"path-pattern", "PathPatternConfig"},
+                                                                  {"http-request-method", "HttpRequestMethodConfig"},
+                                                                  {"source-ip", "SourceIpConfig"}};
       Json values = condition.value("Values", Json::array());
       if (const auto config = kConfigs.find(field); config != kConfigs.end() && condition.contains(config->second))
         values = condition[config->second].value("Values", values);
@@ -165,7 +171,8 @@ Json describe_actions(const Json& actions, const Json& target_group_names) {
     std::string text = type;
     if (type == "forward") {
       Json groups = action.value("ForwardConfig", Json::object()).value("TargetGroups", Json::array());
-      if (groups.empty() && action.contains("TargetGroupArn")) groups.push_back({{"TargetGroupArn", action["TargetGroupArn"]}});
+      if (groups.empty() && action.contains("TargetGroupArn"))
+        groups.push_back({{"TargetGroupArn", action["TargetGroupArn"]}});
       Json names = Json::array();
       for (const auto& group : groups) {
         std::string name = name_of(group.value("TargetGroupArn", ""));
@@ -180,8 +187,8 @@ Json describe_actions(const Json& actions, const Json& target_group_names) {
     } else if (type == "redirect") {
       const auto config = action.value("RedirectConfig", Json::object());
       text = "redirect " + config.value("StatusCode", "") + " to " + config.value("Protocol", "#{protocol}") + "://" +
-             config.value("Host", "#{host}") + ":" + config.value("Port", "#{port}") + config.value("Path", "/#{path}") +
-             "?" + config.value("Query", "#{query}");
+             config.value("Host", "#{host}") + ":" + config.value("Port", "#{port}") +
+             config.value("Path", "/#{path}") + "?" + config.value("Query", "#{query}");
     }
     out.push_back(text);
   }
@@ -189,9 +196,7 @@ Json describe_actions(const Json& actions, const Json& target_group_names) {
 }
 
 Json build_admin_state(storage::Database& db, const Gateway& gateway, const routing::DataPlane& data_plane) {
-  Json state = {{"load_balancers", Json::array()},
-                {"target_groups", Json::array()},
-                {"ecs_services", Json::array()}};
+  Json state = {{"load_balancers", Json::array()}, {"target_groups", Json::array()}, {"ecs_services", Json::array()}};
   const auto bound = bound_addresses(data_plane);
   db.in_transaction([&] {  // one consistent read
     storage::ResourceStore store(db);

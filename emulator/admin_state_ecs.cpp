@@ -38,7 +38,8 @@ Json task_summary(const Json& task) {
   if (group.starts_with("service:")) out["service"] = group.substr(8);
   if (task.contains("stoppedReason")) out["stopped_reason"] = task["stoppedReason"];
   Json containers = Json::array();
-  for (const auto& container : task.value("containers", Json::array())) containers.push_back(container_summary(container));
+  for (const auto& container : task.value("containers", Json::array()))
+    containers.push_back(container_summary(container));
   out["containers"] = containers;
   return out;
 }
@@ -151,7 +152,8 @@ EcsPicture read_ecs(const storage::ResourceStore& store, const storage::Scope& s
                       {"task_definition", arn_tail(doc.value("taskDefinition", ""))},
                       {"_load_balancers", doc.value("loadBalancers", Json::array())}};
       Json deployments = Json::array();
-      for (const auto& deployment : doc.value("deployments", Json::array())) deployments.push_back(deployment_summary(deployment));
+      for (const auto& deployment : doc.value("deployments", Json::array()))
+        deployments.push_back(deployment_summary(deployment));
       service["deployments"] = deployments;
       Json events = doc.value("events", Json::array());
       std::stable_sort(events.begin(), events.end(), [](const Json& a, const Json& b) {
@@ -168,7 +170,8 @@ EcsPicture read_ecs(const storage::ResourceStore& store, const storage::Scope& s
       for (const auto& task : ecs.tasks) {
         if (task.value("group", "") != "service:" + name || task.value("clusterArn", "") != doc.value("clusterArn", ""))
           continue;
-        if (task.value("lastStatus", "") == "STOPPED" && ++stopped_shown > 3) continue;  // the latest few explain failures
+        if (task.value("lastStatus", "") == "STOPPED" && ++stopped_shown > 3)
+          continue;  // the latest few explain failures
         tasks.push_back(task_summary(task));
       }
       service["tasks"] = tasks;

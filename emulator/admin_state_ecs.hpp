@@ -3,10 +3,9 @@
 // (DescribeTasks/DescribeServices shapes as services/ecs stores them). Every read is guarded: no ECS
 // documents, or documents of an unexpected shape, give an empty picture instead of an error.
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "storage/resource_store.hpp"
 
@@ -17,7 +16,7 @@ inline constexpr char kEcsTaskKind[] = "ecs:task";
 inline constexpr char kEcsServiceKind[] = "ecs:service";
 
 struct EcsPicture {
-  std::vector<nlohmann::json> tasks;             // task documents, newest first
+  std::vector<nlohmann::json> tasks;                  // task documents, newest first
   nlohmann::json services = nlohmann::json::array();  // state entries, plus "_load_balancers" for the join
 };
 

@@ -8,9 +8,8 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <thread>
-
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "emulator/status_tree.hpp"
 
@@ -54,10 +53,11 @@ nlohmann::json fetch_state(const std::string& endpoint) {
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_cleanup(curl);
   if (result != CURLE_OK)
-    throw std::runtime_error("cannot reach Albatross at " + endpoint + ": " + (error[0] ? error : curl_easy_strerror(result)) +
-                             " (is it running? see --endpoint)");
+    throw std::runtime_error("cannot reach Albatross at " + endpoint + ": " +
+                             (error[0] ? error : curl_easy_strerror(result)) + " (is it running? see --endpoint)");
   if (status != 200)
-    throw std::runtime_error(url + " answered HTTP " + std::to_string(status) + " (an older Albatross without /state?)");
+    throw std::runtime_error(url + " answered HTTP " + std::to_string(status) +
+                             " (an older Albatross without /state?)");
   try {
     return nlohmann::json::parse(body);
   } catch (const nlohmann::json::exception&) {

@@ -2,11 +2,10 @@
 
 #include <ctime>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace albatross {
 namespace {
@@ -25,7 +24,8 @@ class Tree {
 
   // Colour by meaning: green = fine, yellow = in between, red = broken.
   std::string state(const std::string& text) const {
-    static const std::set<std::string> kGood = {"healthy", "active", "RUNNING", "HEALTHY", "COMPLETED", "PRIMARY", "ACTIVE"};
+    static const std::set<std::string> kGood = {"healthy",   "active",  "RUNNING", "HEALTHY",
+                                                "COMPLETED", "PRIMARY", "ACTIVE"};
     static const std::set<std::string> kBad = {"unhealthy", "failed", "STOPPED", "UNHEALTHY", "FAILED", "unavailable"};
     if (kGood.contains(text)) return paint(text, "32");
     if (kBad.contains(text)) return paint(text, "31");
@@ -97,7 +97,8 @@ void draw_group(Tree& tree, const std::string& prefix, bool last, const Json& gr
   const Json check = group.value("health_check", Json::object());
   std::string text = "target group " + tree.bold(str(group, "name")) + "  " + str(group, "protocol") + ":" +
                      str(group, "port") + " " + str(group, "target_type");
-  text += tree.dim("  health check " + str(check, "protocol") + " " + str(check, "path") + " port " + str(check, "port"));
+  text +=
+      tree.dim("  health check " + str(check, "protocol") + " " + str(check, "path") + " port " + str(check, "port"));
   tree.line(prefix, last, text);
   draw_targets(tree, Tree::child_prefix(prefix, last), group);
 }
@@ -161,7 +162,8 @@ void draw_service(Tree& tree, const Json& service) {
   const Json tasks = service.value("tasks", Json::array());
   for (const auto& task : tasks) {
     std::string text = "task " + str(task, "id").substr(0, 12) + "  " + tree.state(str(task, "last_status")) +
-                       " (desired " + str(task, "desired_status") + ")  health " + tree.state(str(task, "health_status"));
+                       " (desired " + str(task, "desired_status") + ")  health " +
+                       tree.state(str(task, "health_status"));
     for (const auto& container : task.value("containers", Json::array()))
       text += "  [" + str(container, "name") + " " + tree.state(str(container, "last_status")) + "]";
     if (task.contains("stopped_reason")) text += tree.dim("  " + str(task, "stopped_reason"));

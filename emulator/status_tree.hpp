@@ -1,9 +1,8 @@
 #pragma once
 // `albatross status`: renders the /_albatross/state picture (admin_state.hpp) as a text tree. Pure.
 
-#include <string>
-
 #include <nlohmann/json_fwd.hpp>
+#include <string>
 
 namespace albatross {
 

@@ -1,7 +1,6 @@
 // The dashboard state's pure parts: rule/action one-liners, and the ECS join (targets → tasks/containers,
 // services with deployments, tasks and latest events) over ECS-shaped documents in a real ResourceStore.
 #include "emulator/admin_state.hpp"
-#include "emulator/admin_state_ecs.hpp"
 
 #include <doctest/doctest.h>
 #include <unistd.h>
@@ -9,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "emulator/admin_state_ecs.hpp"
 #include "services/common/digest.hpp"
 #include "storage/database.hpp"
 
@@ -44,16 +44,17 @@ struct Store {
 };
 
 json awsvpc_task(const std::string& id, const std::string& ip, const std::string& status) {
-  return {{"taskArn", "arn:aws:ecs:us-east-1:123456789012:task/default/" + id},
-          {"clusterArn", kCluster},
-          {"group", "service:web"},
-          {"lastStatus", status},
-          {"desiredStatus", status == "STOPPED" ? "STOPPED" : "RUNNING"},
-          {"healthStatus", "HEALTHY"},
-          {"taskDefinitionArn", "arn:aws:ecs:us-east-1:123456789012:task-definition/web:3"},
-          {"attachments", json::array({{{"details", json::array({{{"name", "privateIPv4Address"}, {"value", ip}}})}}})},
-          {"containers", json::array({{{"name", "sidecar"}, {"lastStatus", status}},
-                                      {{"name", "app"}, {"lastStatus", status}, {"runtimeId", "0123456789abcdef0123"}}})}};
+  return {
+      {"taskArn", "arn:aws:ecs:us-east-1:123456789012:task/default/" + id},
+      {"clusterArn", kCluster},
+      {"group", "service:web"},
+      {"lastStatus", status},
+      {"desiredStatus", status == "STOPPED" ? "STOPPED" : "RUNNING"},
+      {"healthStatus", "HEALTHY"},
+      {"taskDefinitionArn", "arn:aws:ecs:us-east-1:123456789012:task-definition/web:3"},
+      {"attachments", json::array({{{"details", json::array({{{"name", "privateIPv4Address"}, {"value", ip}}})}}})},
+      {"containers", json::array({{{"name", "sidecar"}, {"lastStatus", status}},
+                                  {{"name", "app"}, {"lastStatus", status}, {"runtimeId", "0123456789abcdef0123"}}})}};
 }
 
 }  // namespace
@@ -67,9 +68,12 @@ TEST_CASE("conditions and actions read as one-liners") {
         json({"host-header is a.example.com or b.example.com", "header X-Env is beta", "query v=2"}));
   const json actions = json::array(
       {{{"Type", "forward"},
-        {"ForwardConfig", {{"TargetGroups", {{{"TargetGroupArn", kGroup}, {"Weight", 3}}, {{"TargetGroupArn", "x/other/1"}, {"Weight", 1}}}}}}},
+        {"ForwardConfig",
+         {{"TargetGroups",
+           {{{"TargetGroupArn", kGroup}, {"Weight", 3}}, {{"TargetGroupArn", "x/other/1"}, {"Weight", 1}}}}}}},
        {{"Type", "fixed-response"}, {"FixedResponseConfig", {{"StatusCode", "503"}, {"ContentType", "text/plain"}}}},
-       {{"Type", "redirect"}, {"RedirectConfig", {{"Protocol", "HTTPS"}, {"Port", "443"}, {"StatusCode", "HTTP_301"}}}}});
+       {{"Type", "redirect"},
+        {"RedirectConfig", {{"Protocol", "HTTPS"}, {"Port", "443"}, {"StatusCode", "HTTP_301"}}}}});
   CHECK(describe_actions(actions, {{kGroup, "web"}}) ==
         json({"forward to web (weight 3), 1 (weight 1)", "fixed-response 503 text/plain",
               "redirect HTTP_301 to HTTPS://#{host}:443/#{path}?#{query}"}));
@@ -87,10 +91,14 @@ TEST_CASE("an awsvpc target is the running task with that IP; the container is t
   Store s;
   s.put(kEcsTaskKind, "arn:old", awsvpc_task("old", "172.17.0.5", "STOPPED"));
   s.put(kEcsTaskKind, "arn:new", awsvpc_task("new", "172.17.0.5", "RUNNING"));
-  s.put(kEcsServiceKind, "arn:svc",
-        {{"serviceName", "web"}, {"clusterArn", kCluster}, {"status", "ACTIVE"}, {"desiredCount", 1},
-         {"loadBalancers", json::array({{{"targetGroupArn", kGroup}, {"containerName", "app"}, {"containerPort", 80}}})}},
-        "web");
+  s.put(
+      kEcsServiceKind, "arn:svc",
+      {{"serviceName", "web"},
+       {"clusterArn", kCluster},
+       {"status", "ACTIVE"},
+       {"desiredCount", 1},
+       {"loadBalancers", json::array({{{"targetGroupArn", kGroup}, {"containerName", "app"}, {"containerPort", 80}}})}},
+      "web");
   const auto ecs = read_ecs(*s.store, kScope);
   const json task = task_behind_target(ecs, kGroup, "172.17.0.5", 80);
   REQUIRE(task.is_object());
@@ -104,12 +112,13 @@ TEST_CASE("an awsvpc target is the running task with that IP; the container is t
 
 TEST_CASE("a bridge-mode target is the container instance id plus a host port binding") {
   Store s;
-  json task = {{"taskArn", "arn:aws:ecs:us-east-1:123456789012:task/default/b1"},
-               {"clusterArn", kCluster},
-               {"lastStatus", "RUNNING"},
-               {"containerInstanceArn", kInstance},
-               {"containers", json::array({{{"name", "a"}, {"networkBindings", json::array({{{"hostPort", 32768}}})}},
-                                           {{"name", "b"}, {"networkBindings", json::array({{{"hostPort", 32769}}})}}})}};
+  json task = {
+      {"taskArn", "arn:aws:ecs:us-east-1:123456789012:task/default/b1"},
+      {"clusterArn", kCluster},
+      {"lastStatus", "RUNNING"},
+      {"containerInstanceArn", kInstance},
+      {"containers", json::array({{{"name", "a"}, {"networkBindings", json::array({{{"hostPort", 32768}}})}},
+                                  {{"name", "b"}, {"networkBindings", json::array({{{"hostPort", 32769}}})}}})}};
   s.put(kEcsTaskKind, "arn:b1", task);
   const auto ecs = read_ecs(*s.store, kScope);
   const std::string instance = "i-" + digest::sha256_hex(kInstance).substr(0, 17);
@@ -121,16 +130,29 @@ TEST_CASE("services show deployments, their tasks and the latest events first") 
   Store s;
   s.put(kEcsTaskKind, "arn:t1", awsvpc_task("t1", "172.17.0.7", "RUNNING"));
   json events = json::array();
-  for (int i = 0; i < 12; ++i) events.push_back({{"id", std::to_string(i)}, {"createdAt", 1000.0 + i}, {"message", "m" + std::to_string(i)}});
+  for (int i = 0; i < 12; ++i)
+    events.push_back({{"id", std::to_string(i)}, {"createdAt", 1000.0 + i}, {"message", "m" + std::to_string(i)}});
   s.put(kEcsServiceKind, "arn:svc",
-        {{"serviceName", "web"}, {"clusterArn", kCluster}, {"status", "ACTIVE"}, {"desiredCount", 2},
-         {"runningCount", 1}, {"pendingCount", 1}, {"events", events},
-         {"deployments", {{{"id", "ecs-svc/1"}, {"status", "PRIMARY"}, {"rolloutState", "IN_PROGRESS"},
-                           {"desiredCount", 2}, {"runningCount", 1}, {"pendingCount", 1}, {"failedTasks", 0},
-                           {"taskDefinition", "arn:aws:ecs:us-east-1:123456789012:task-definition/web:3"}}}}},
+        {{"serviceName", "web"},
+         {"clusterArn", kCluster},
+         {"status", "ACTIVE"},
+         {"desiredCount", 2},
+         {"runningCount", 1},
+         {"pendingCount", 1},
+         {"events", events},
+         {"deployments",
+          {{{"id", "ecs-svc/1"},
+            {"status", "PRIMARY"},
+            {"rolloutState", "IN_PROGRESS"},
+            {"desiredCount", 2},
+            {"runningCount", 1},
+            {"pendingCount", 1},
+            {"failedTasks", 0},
+            {"taskDefinition", "arn:aws:ecs:us-east-1:123456789012:task-definition/web:3"}}}}},
         "web");
   s.put(kEcsServiceKind, "arn:odd", json("not an object"));  // skipped, not fatal
-  s.put(kEcsServiceKind, "arn:gone", {{"serviceName", "gone"}, {"clusterArn", kCluster}, {"status", "INACTIVE"}}, "gone");
+  s.put(kEcsServiceKind, "arn:gone", {{"serviceName", "gone"}, {"clusterArn", kCluster}, {"status", "INACTIVE"}},
+        "gone");
   const json services = ecs_services_for_state(read_ecs(*s.store, kScope));
   REQUIRE(services.size() == 1);
   const json& web = services[0];

@@ -41,7 +41,8 @@ TEST_CASE("the tree shows listeners, targets with their task, and ECS services")
   CHECK(tree.find("load balancer shop  application, internal, active  000000000000 eu-west-1\n") == 0);
   CHECK(tree.find("└─ listener HTTP:80  listening on 127.0.0.1:10080 (permission denied)\n") != std::string::npos);
   CHECK(tree.find("   └─ rule default  → forward to web\n") != std::string::npos);
-  CHECK(tree.find("      └─ target group web  HTTP:80 ip  health check HTTP / port traffic-port\n") != std::string::npos);
+  CHECK(tree.find("      └─ target group web  HTTP:80 ip  health check HTTP / port traffic-port\n") !=
+        std::string::npos);
   CHECK(tree.find("         └─ 172.17.0.5:80  healthy\n"
                   "            └─ task 0f1e2d3c4b5a RUNNING  service web  health HEALTHY  container app RUNNING\n") !=
         std::string::npos);
@@ -57,5 +58,6 @@ TEST_CASE("the tree shows listeners, targets with their task, and ECS services")
 
 TEST_CASE("colours only when asked; an empty picture says so") {
   CHECK(render_status_tree(kState, {true}).find("\x1b[32mhealthy\x1b[0m") != std::string::npos);
-  CHECK(render_status_tree(json::object()) == "Nothing running yet: no load balancers, target groups or ECS services.\n");
+  CHECK(render_status_tree(json::object()) ==
+        "Nothing running yet: no load balancers, target groups or ECS services.\n");
 }
