@@ -228,8 +228,9 @@ class Browser:
         self._session = self.call("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True},
                                   session=False)["sessionId"]
 
-    def evaluate(self, expression):
-        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True})
+    def evaluate(self, expression, await_promise=False):
+        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True,
+                                                "awaitPromise": await_promise})
         assert "exceptionDetails" not in result, result
         return result["result"].get("value")
 
@@ -279,6 +280,16 @@ def test_the_open_page_follows_health_changes_live(make_server, apps, tmp_path):
         wait_until(lambda: lb2["LoadBalancerName"] in browser.evaluate(
             "[...document.querySelectorAll('.lb-name')].map(n => n.textContent).join(' ')"),
             timeout=20, interval=0.2, message="the new load balancer on the open page")
+        # The page polls with If-None-Match: the unchanged picture's 304s keep it live, not "cannot reach".
+        conditional_status_js = """(async () => {
+          const first = await fetch("/_albatross/state", {cache: "no-store"});
+          const again = await fetch("/_albatross/state",
+                                    {cache: "no-store", headers: {"If-None-Match": first.headers.get("ETag")}});
+          return again.status;
+        })()"""
+        wait_until(lambda: browser.evaluate(conditional_status_js, await_promise=True) == 304, timeout=10,
+                   interval=0.2, message="a 304 for an unchanged picture, seen by the browser's fetch")
+        assert browser.evaluate("document.getElementById('connection').textContent").startswith("live")
     finally:
         browser.close()
 
