@@ -46,6 +46,19 @@ class HandlerCaller {
     return items;
   }
 
+  // The whole output of a single-answer operation, or null when it is missing or refused.
+  Json one(const Scope& scope, const std::string& operation, const Json& input) const {
+    if (!handlers_) return nullptr;
+    const auto handler = handlers_->find(operation);
+    if (handler == handlers_->end()) return nullptr;
+    RequestContext ctx{scope.account_id, scope.region, "albatross-state", service_, operation};
+    try {
+      return handler->second(ctx, input);
+    } catch (const AwsError&) {
+      return nullptr;
+    }
+  }
+
  private:
   std::string service_;
   const std::unordered_map<std::string, Handler>* handlers_ = nullptr;
@@ -97,10 +110,31 @@ Json target_group_picture(const HandlerCaller& elbv2, const Scope& scope, const 
   return out;
 }
 
-Json listener_picture(const HandlerCaller& elbv2, const Scope& scope, const Json& listener,
+// HTTPS/TLS listeners: the default certificate and the SNI ones, with the domain each is for.
+Json certificates_of(const HandlerCaller& elbv2, const HandlerCaller& acm, const Scope& scope,
+                     const std::string& listener_arn) {
+  Json out = Json::array();
+  for (const auto& certificate :
+       elbv2.all(scope, "DescribeListenerCertificates", {{"ListenerArn", listener_arn}}, "Certificates")) {
+    const std::string arn = certificate.value("CertificateArn", "");
+    const Json described = acm.one(scope, "DescribeCertificate", {{"CertificateArn", arn}});
+    const Json details = described.is_object() ? described.value("Certificate", Json::object()) : Json::object();
+    out.push_back({{"arn", arn},
+                   {"is_default", certificate.value("IsDefault", false)},
+                   {"domain", details.value("DomainName", "")},
+                   {"status", details.value("Status", "")}});
+  }
+  return out;
+}
+
+Json listener_picture(const HandlerCaller& elbv2, const HandlerCaller& acm, const Scope& scope, const Json& listener,
                       const std::map<std::string, Json>& bound, const Json& target_group_names) {
   const std::string arn = listener.value("ListenerArn", "");
   Json out = {{"arn", arn}, {"protocol", listener.value("Protocol", "")}, {"port", listener.value("Port", 0)}};
+  if (listener.contains("SslPolicy")) {
+    out["ssl_policy"] = listener["SslPolicy"];
+    out["certificates"] = certificates_of(elbv2, acm, scope, arn);
+  }
   const auto found = bound.find(arn);
   out["bound"] = found == bound.end() ? Json::array() : found->second;
   Json rules = Json::array();
@@ -204,6 +238,7 @@ Json build_admin_state(storage::Database& db, const Gateway& gateway, const rout
     for (const char* kind : {elbv2::kLoadBalancer, elbv2::kTargetGroup, kEcsServiceKind, kEcsTaskKind})
       for (const auto& [scope, resource] : store.list_everywhere(kind)) scopes.emplace(scope_key(scope), scope);
     const HandlerCaller elbv2(gateway, "elbv2");
+    const HandlerCaller acm(gateway, "acm");
     for (const auto& [key, scope] : scopes) {
       const EcsPicture ecs = read_ecs(store, scope);
       Json names = Json::object();
@@ -224,7 +259,7 @@ Json build_admin_state(storage::Database& db, const Gateway& gateway, const rout
                      {"address", routing::loopback_address_for(arn)},
                      {"listeners", Json::array()}};
         for (const auto& listener : elbv2.all(scope, "DescribeListeners", {{"LoadBalancerArn", arn}}, "Listeners"))
-          item["listeners"].push_back(listener_picture(elbv2, scope, listener, bound, names));
+          item["listeners"].push_back(listener_picture(elbv2, acm, scope, listener, bound, names));
         state["load_balancers"].push_back(item);
       }
       for (const auto& service : ecs_services_for_state(ecs)) state["ecs_services"].push_back(service);

@@ -7,6 +7,7 @@
 // Shape (snake_case keys are ours; "conditions"/"actions" keep the ELBv2 API's own shapes):
 //   {load_balancers: [{arn, name, dns_name, type, scheme, state, account_id, region, address,
 //      listeners: [{arn, protocol, port, bound: [{address, port, configured_port, error?}],
+//        ssl_policy?, certificates?: [{arn, is_default, domain, status}] (HTTPS/TLS listeners),
 //        rules: [{arn, priority, is_default, conditions, actions, conditions_text: [..], actions_text: [..]}]}]}],
 //    target_groups: [{arn, name, protocol, port, target_type, account_id, region, load_balancer_arns,
 //      health_check: {protocol, port, path, matcher}, targets: [{id, port, state, reason?, description?,

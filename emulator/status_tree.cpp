@@ -123,6 +123,14 @@ void draw_load_balancer(Tree& tree, const Json& lb, const std::map<std::string, 
               "listener " + tree.bold(str(listener, "protocol") + ":" + str(listener, "port")) +
                   (where.empty() ? "" : "  listening on " + where));
     const std::string rule_prefix = Tree::child_prefix("", last_listener);
+    if (listener.contains("certificates")) {
+      std::string certificates;
+      for (const auto& certificate : listener["certificates"])
+        certificates += (certificates.empty() ? "" : ", ") + str(certificate, "domain") +
+                        (certificate.value("is_default", false) ? " (default)" : "");
+      tree.out() << rule_prefix << tree.dim("certificates " + certificates + " · " + str(listener, "ssl_policy"))
+                 << "\n";
+    }
     const Json rules = listener.value("rules", Json::array());
     for (std::size_t r = 0; r < rules.size(); ++r) {
       const Json& rule = rules[r];

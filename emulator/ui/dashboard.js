@@ -136,6 +136,10 @@ function drawListener(listener, groupsByArn) {
                 el("b.listener-name", listener.protocol + ":" + listener.port), " ",
                 (listener.bound || []).length ? el("span.muted", "listening on ") : el("span.warn", "no socket yet"),
                 where));
+  if (listener.certificates) {
+    const names = listener.certificates.map(c => c.domain + (c.is_default ? " (default)" : ""));
+    put(box, el("div.muted.small.certificates", "certificates " + names.join(", ") + " · " + listener.ssl_policy));
+  }
   for (const rule of listener.rules || []) put(box, drawRule(rule, groupsByArn));
   return box;
 }

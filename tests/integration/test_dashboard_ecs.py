@@ -10,7 +10,8 @@ import pytest
 from conftest import DEFAULT_BIN, wait_until
 from test_dashboard_support import find, state_of
 
-ecs_services = pytest.importorskip("test_ecs_services", reason="ECS is not merged yet (tests/integration/test_ecs_services.py)")
+ecs_services = pytest.importorskip("test_ecs_services",
+                                   reason="ECS is not merged yet (tests/integration/test_ecs_services.py)")
 AWSVPC = ecs_services.AWSVPC
 alb_with_group, register, stable = ecs_services.alb_with_group, ecs_services.register, ecs_services.stable
 account, ecs, ecs_server, elb = ecs_services.account, ecs_services.ecs, ecs_services.ecs_server, ecs_services.elb

@@ -3,8 +3,10 @@ real bound sockets → rules → target groups → targets with the same health 
 groups no load balancer uses, ETag/304, and changes showing up as they happen. ECS parts are covered by the
 unit tests (tests/unit/emulator/admin_state_test.cpp) until ECS lands."""
 
+import uuid
+
 from test_dashboard_support import build_scene, find, get_state, state_of, wait_state_target
-from test_data_plane_support import Elb, apps, elb  # noqa: F401 - fixtures
+from test_data_plane_support import Elb, apps, elb, fixed  # noqa: F401 - fixtures
 
 
 def test_state_shows_the_whole_load_balancer_tree(elb, apps):
@@ -111,3 +113,22 @@ def test_state_only_answers_get(server):
 def test_an_empty_emulator_has_an_empty_picture(make_server):
     srv = make_server()
     assert state_of(srv) == {"load_balancers": [], "target_groups": [], "ecs_services": []}
+
+
+def test_https_listeners_show_their_certificates_and_policy(elb):
+    zone = f"z{uuid.uuid4().hex[:10]}.example.com"
+    default_cert, sni_cert = elb.certificate(f"a.{zone}"), elb.certificate(f"*.w.{zone}")
+    lb = elb.alb()
+    listener = elb.listener(lb["LoadBalancerArn"], fixed("404"), protocol="HTTPS",
+                            Certificates=[{"CertificateArn": default_cert}])
+    elb.elbv2.add_listener_certificates(ListenerArn=listener.arn, Certificates=[{"CertificateArn": sni_cert}])
+    entry = find(state_of(elb.server)["load_balancers"], arn=lb["LoadBalancerArn"])["listeners"][0]
+    assert entry["protocol"] == "HTTPS"
+    assert entry["ssl_policy"] == elb.elbv2.describe_listeners(ListenerArns=[listener.arn])["Listeners"][0]["SslPolicy"]
+    assert entry["certificates"] == [
+        {"arn": default_cert, "is_default": True, "domain": f"a.{zone}", "status": "ISSUED"},
+        {"arn": sni_cert, "is_default": False, "domain": f"*.w.{zone}", "status": "ISSUED"}]
+    # and an HTTP listener has neither
+    http = elb.listener(lb["LoadBalancerArn"], fixed("404"))
+    entry = find(find(state_of(elb.server)["load_balancers"], arn=lb["LoadBalancerArn"])["listeners"], arn=http.arn)
+    assert "certificates" not in entry and "ssl_policy" not in entry

@@ -306,7 +306,14 @@ ECS_STATE = {
                                   "error": "port 80 needs privileges"}],
                        "rules": [{"arn": "r1", "priority": "default", "is_default": True, "conditions": [],
                                   "actions": [{"Type": "forward", "TargetGroupArn": TG_ARN}],
-                                  "conditions_text": [], "actions_text": ["forward to web"]}]}]}],
+                                  "conditions_text": [], "actions_text": ["forward to web"]}]},
+                      {"arn": "l2", "protocol": "HTTPS", "port": 443, "bound": [],
+                       "ssl_policy": "ELBSecurityPolicy-2016-08",
+                       "certificates": [{"arn": "c1", "is_default": True, "domain": "shop.example.com",
+                                         "status": "ISSUED"},
+                                        {"arn": "c2", "is_default": False, "domain": "*.shop.example.com",
+                                         "status": "ISSUED"}],
+                       "rules": []}]}],
     "target_groups": [{
         "arn": TG_ARN, "name": "web", "protocol": "HTTP", "port": 80, "target_type": "ip",
         "account_id": "000000000000", "region": "us-east-1", "load_balancer_arns": ["x"],
@@ -344,6 +351,7 @@ DRAW_AND_READ_JS = """(() => {
   const text = sel => [...document.querySelectorAll(sel)].map(n => n.textContent);
   return {task: text(".tg .task"), service: text(".service-name"), rollout: text("table.deployments tr"),
           tasks: text("ul.tasks li"), events: text("ol.events li"), warn: text(".listener .warn"),
+          certificates: text(".certificates"),
           summary: text("#summary span")};
 })()"""
 
@@ -372,5 +380,7 @@ def test_the_page_draws_ecs_tasks_deployments_and_events(make_server, tmp_path):
     assert [e.split(" ", 1)[1] for e in seen["events"]][0].endswith(
         "(service web) has started 1 tasks: (task 0f1e2d3c).")
     assert len(seen["events"]) == 2
-    assert seen["warn"] == [" (port 80 needs privileges)"]
+    assert seen["warn"] == [" (port 80 needs privileges)", "no socket yet"]
+    assert seen["certificates"] == [
+        "certificates shop.example.com (default), *.shop.example.com · ELBSecurityPolicy-2016-08"]
     assert seen["summary"] == ["1 load balancer", "1 target group", "0/1 targets healthy", "1 ECS service"]

@@ -6,10 +6,11 @@ import os
 import signal
 import subprocess
 import threading
+import uuid
 
 from conftest import DEFAULT_BIN, free_port, wait_until
 from test_dashboard_support import build_scene, find, state_of
-from test_data_plane_support import apps, elb  # noqa: F401 - fixtures
+from test_data_plane_support import apps, elb, fixed  # noqa: F401 - fixtures
 
 
 def binary():
@@ -57,6 +58,20 @@ def test_status_prints_the_tree(elb, apps):
     assert f"127.0.0.1:{scene.spare_app.port}  unused  Target.NotInUse" in spare
 
 
+def test_status_shows_https_certificates(elb):
+    zone = f"z{uuid.uuid4().hex[:10]}.example.com"
+    cert = elb.certificate(f"shop.{zone}")
+    lb = elb.alb()
+    listener = elb.listener(lb["LoadBalancerArn"], fixed("404"), protocol="HTTPS",
+                            Certificates=[{"CertificateArn": cert}])
+    policy = elb.elbv2.describe_listeners(ListenerArns=[listener.arn])["Listeners"][0]["SslPolicy"]
+    proc = status(elb.server)
+    assert proc.returncode == 0, proc.stderr
+    block = block_of(proc.stdout, lb["LoadBalancerName"])
+    assert block[2].startswith(f"└─ listener HTTPS:{listener.configured_port}  listening on ")
+    assert block[3] == f"   certificates shop.{zone} (default) · {policy}"
+
+
 def test_status_json_is_the_state_document(elb, apps):
     scene = build_scene(elb, apps)
     proc = status(elb.server, "--json")
@@ -93,7 +108,8 @@ def test_status_watch_redraws_until_ctrl_c(elb, apps):
         wait_until(lambda: "".join(output).count(f"load balancer {scene.lb_name} ") >= 2, timeout=10,
                    interval=0.1, message="two --watch frames")
         scene.sick_app.health_on()
-        wait_until(lambda: f"127.0.0.1:{scene.sick_app.port}  healthy" in "".join(output).rsplit("albatross status —", 1)[-1],
+        last_frame = lambda: "".join(output).rsplit("albatross status —", 1)[-1]  # noqa: E731
+        wait_until(lambda: f"127.0.0.1:{scene.sick_app.port}  healthy" in last_frame(),
                    timeout=15, interval=0.1, message="the recovered target in a later frame")
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=5) == 0
