@@ -6,7 +6,7 @@ unit tests (tests/unit/emulator/admin_state_test.cpp) until ECS lands."""
 import uuid
 
 from test_dashboard_support import build_scene, find, get_state, state_of, wait_state_target
-from test_data_plane_support import Elb, apps, elb, fixed  # noqa: F401 - fixtures
+from test_data_plane_support import Elb, apps, elb, fixed, forward  # noqa: F401 - fixtures
 
 
 def test_state_shows_the_whole_load_balancer_tree(elb, apps):
@@ -132,3 +132,23 @@ def test_https_listeners_show_their_certificates_and_policy(elb):
     http = elb.listener(lb["LoadBalancerArn"], fixed("404"))
     entry = find(find(state_of(elb.server)["load_balancers"], arn=lb["LoadBalancerArn"])["listeners"], arn=http.arn)
     assert "certificates" not in entry and "ssl_policy" not in entry
+
+
+def test_network_load_balancers_show_their_tcp_listener_and_default_action(elb, apps):
+    (app,) = apps(1, "nlb")
+    tg = elb.target_group(protocol="TCP", port=80)
+    elb.register(tg, app)
+    lb = elb.nlb()
+    listener = elb.listener(lb["LoadBalancerArn"], forward(tg), protocol="TCP")
+    entry = find(state_of(elb.server)["load_balancers"], arn=lb["LoadBalancerArn"])
+    assert (entry["type"], entry["scheme"]) == ("network", "internet-facing")
+    (tcp,) = entry["listeners"]
+    assert (tcp["protocol"], tcp["port"]) == ("TCP", listener.configured_port)
+    assert {(b["address"], b["port"]) for b in tcp["bound"]} == {(listener.address, listener.port),
+                                                                 (listener.own_address, listener.own_port)}
+    (rule,) = tcp["rules"]
+    assert rule["is_default"] and rule["priority"] == "default"
+    assert rule["actions_text"] == [f"forward to {tg.rsplit('/', 2)[1]}"]
+    group = find(state_of(elb.server)["target_groups"], arn=tg)
+    assert group["protocol"] == "TCP" and group["health_check"]["protocol"] == "TCP"
+    assert "path" not in group["health_check"]
