@@ -156,6 +156,7 @@ def test_the_page_files_are_served_from_the_binary(server):
     status, headers, body = server.http("GET", "/_albatross/ui")
     headers = {k.lower(): v for k, v in headers}
     assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
+    assert headers["content-security-policy"] == "default-src 'self'"
     page = body.decode()
     assert "<title>Albatross dashboard</title>" in page
     assert server.http("GET", "/_albatross/ui/")[2].decode() == page
