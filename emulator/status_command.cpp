@@ -89,7 +89,11 @@ int run_status_command(const std::vector<std::string>& args) {
       watch = true;
     } else if (arg == "--json") {
       as_json = true;
-    } else if (arg == "--endpoint" && i + 1 < args.size()) {
+    } else if (arg == "--endpoint") {
+      if (i + 1 == args.size()) {
+        std::fprintf(stderr, "albatross status: --endpoint needs a URL\n%s", kUsage);
+        return 2;
+      }
       endpoint = args[++i];
     } else if (arg.starts_with("--endpoint=")) {
       endpoint = arg.substr(11);

@@ -138,6 +138,9 @@ def test_status_rejects_unknown_arguments(server):
     assert proc.returncode == 2
     assert "unknown argument '--frobnicate'" in proc.stderr
     assert "usage: albatross status" in proc.stderr
+    proc = subprocess.run([binary(), "status", "--endpoint"], capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("albatross status: --endpoint needs a URL\n")
 
 
 def test_status_help(server):
