@@ -97,7 +97,8 @@ def rendered_dom(tmp_path, url):
 
 
 @needs_chromium
-def test_the_page_draws_the_load_balancer_tree_with_target_health(make_server, apps, tmp_path):
+def test_the_page_draws_the_load_balancer_tree_with_target_health(make_server, apps, tmp_path, capsys,
+                                                                   record_property):
     elb = Elb(make_server())  # a server of its own: the page shows exactly this scene
     scene = build_scene(elb, apps)
     url = elb.server.url + "/_albatross/ui"
@@ -142,7 +143,9 @@ def test_the_page_draws_the_load_balancer_tree_with_target_health(make_server, a
     assert proc.returncode == 0, proc.stderr[-3000:]
     data = shot.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 10000
-    print(f"\ndashboard screenshot: {shot}")
+    record_property("screenshot", str(shot))
+    with capsys.disabled():  # shown even when pytest captures output
+        print(f"\ndashboard screenshot: {shot}")
 
 
 @needs_chromium
