@@ -6,6 +6,7 @@
 #include "emulator/gateway.hpp"
 #include "emulator/log.hpp"
 #include "emulator/protocol/protocol.hpp"
+#include "emulator/ui/ui_assets.hpp"
 
 namespace albatross {
 namespace {
@@ -21,6 +22,19 @@ HttpResponse json_response(int status, const nlohmann::json& body) {
 HttpResponse method_not_allowed(const char* allowed) {
   HttpResponse response = json_response(405, {{"message", std::string("use ") + allowed}});
   response.set_header("Allow", allowed);
+  return response;
+}
+
+// The state with a content ETag, so a poller that sends If-None-Match gets a cheap 304 while nothing changes.
+HttpResponse state_response(const HttpRequest& request, const nlohmann::json& state) {
+  HttpResponse response = json_response(200, state);
+  const std::string etag = "\"" + std::to_string(std::hash<std::string>{}(response.body)) + "\"";
+  response.set_header("ETag", etag);
+  response.set_header("Cache-Control", "no-cache");
+  if (request.header("If-None-Match") == etag) {
+    response.status = 304;
+    response.body.clear();
+  }
   return response;
 }
 
@@ -84,6 +98,21 @@ HttpResponse AdminApi::handle(HttpRequest& request) {
   if (path == "/_albatross/load-balancers") {
     if (request.method != "GET" && request.method != "HEAD") return method_not_allowed("GET");
     return json_response(200, hooks_.load_balancers());
+  }
+  if (path == "/_albatross/state") {
+    if (request.method != "GET" && request.method != "HEAD") return method_not_allowed("GET");
+    if (!hooks_.state) return json_response(404, {{"message", "state is not available"}});
+    return state_response(request, hooks_.state());
+  }
+  if (const auto asset = ui::ui_asset(path)) {
+    if (request.method != "GET" && request.method != "HEAD") return method_not_allowed("GET");
+    HttpResponse response;
+    response.body = std::string(asset->content);
+    response.set_header("Content-Type", asset->content_type);
+    response.set_header("Cache-Control", "no-cache");
+    // The page loads nothing from anywhere else (no CDN) and runs no inline script.
+    response.set_header("Content-Security-Policy", "default-src 'self'");
+    return response;
   }
   return json_response(404, {{"message", "no such admin endpoint: " + std::string(path)}});
 }

@@ -1,5 +1,6 @@
 #pragma once
-// The emulator's own endpoints under /_albatross/: health, reset, the local CA certificate.
+// The emulator's own endpoints under /_albatross/: health, reset, the local CA certificate, the state
+// picture and the dashboard page.
 
 #include <functional>
 #include <string>
@@ -21,6 +22,7 @@ struct AdminHooks {
   // What ECS would pull for an image named in a task definition (reference + X-Registry-Auth), or null.
   std::function<nlohmann::json(const std::string& image, const std::string& account, const std::string& region)>
       resolve_image;
+  std::function<nlohmann::json()> state;           // the dashboard's picture (admin_state.hpp)
 };
 
 class AdminApi {

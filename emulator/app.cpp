@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "emulator/admin_api.hpp"
+#include "emulator/admin_state.hpp"
 #include "emulator/change_feed.hpp"
 #include "emulator/clock.hpp"
 #include "emulator/gateway.hpp"
@@ -197,7 +198,8 @@ int App::run() {
                                               if (!reference) return nullptr;
                                               return {{"reference", *reference},
                                                       {"registry_auth", *ecr::local_image_pull_auth(who, where, image)}};
-                                            }});
+                                            },
+                                            [&app] { return build_admin_state(*app.db, app.gateway, *app.data_plane); }});
   app.gateway.add_path_handler("/_albatross/", [&app](HttpRequest& request) { return app.admin->handle(request); });
 
   app.server.emplace(

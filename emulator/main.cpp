@@ -8,9 +8,12 @@
 #include "emulator/app.hpp"
 #include "emulator/config.hpp"
 #include "emulator/log.hpp"
+#include "emulator/status_command.hpp"
 
 int main(int argc, char** argv) {
   using namespace albatross;
+  if (argc > 1 && std::string(argv[1]) == "status")  // a client of a running emulator, not the emulator
+    return run_status_command(std::vector<std::string>(argv + 2, argv + argc));
   Config config;
   try {
     config = parse_config(std::vector<std::string>(argv + 1, argv + argc));
