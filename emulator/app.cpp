@@ -18,6 +18,7 @@
 #include "services/acm/acm_service.hpp"
 #include "services/acm/local_ca.hpp"
 #include "services/ec2/ec2_service.hpp"
+#include "services/ecs/ecs_service.hpp"
 #include "routing/data_plane.hpp"
 #include "routing/loopback_address.hpp"
 #include "storage/resource_store.hpp"
@@ -71,6 +72,7 @@ struct App::Impl {
   std::optional<acm::AcmService> acm;
   std::optional<ec2::Ec2Service> ec2;
   std::optional<elbv2::Elbv2Service> elbv2;
+  std::optional<ecs::EcsService> ecs;
   std::optional<routing::DataPlane> data_plane;
   std::uint64_t snapshot_version = 0;
   Gateway gateway;
@@ -117,6 +119,9 @@ int App::run() {
   app.gateway.add_service(app.ec2->definition());
   app.elbv2.emplace(elbv2::Elbv2Dependencies{*app.db, app.clock, app.changes, *app.acm, *app.ec2});
   app.gateway.add_service(app.elbv2->definition());
+  // ECS: clusters, task definitions, tasks as Docker containers, services.
+  app.ecs.emplace(ecs::EcsDependencies{*app.db, app.clock, app.scheduler, app.changes});
+  app.gateway.add_service(app.ecs->definition());
 
   app.data_plane.emplace(routing::DataPlaneOptions{app.config.time_scale, 2});
   app.data_plane->start();

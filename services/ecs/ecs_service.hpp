@@ -1,0 +1,131 @@
+#pragma once
+// ECS control plane: clusters, capacity providers, account settings, task definitions, tags, tasks and
+// services, stored as JSON documents (in the model's output shapes; members starting with '_' are private
+// bookkeeping, stripped on output) in the ResourceStore. Handlers run on the control thread inside the
+// gateway's transaction. Tasks become Docker containers through the TaskRuntime (task_runtime.hpp).
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "services/service.hpp"
+#include "storage/resource_store.hpp"
+
+namespace albatross {
+class ChangeFeed;
+class Clock;
+class Scheduler;
+namespace storage {
+class Database;
+}
+}  // namespace albatross
+
+namespace albatross::ecs {
+
+inline constexpr char kCluster[] = "ecs:cluster";                    // id = ARN, name = cluster name
+inline constexpr char kTaskDefinition[] = "ecs:task-definition";     // id = ARN, name = family
+inline constexpr char kFamily[] = "ecs:task-definition-family";      // id = family; {next revision}
+inline constexpr char kTask[] = "ecs:task";                          // id = ARN, parent = cluster ARN
+inline constexpr char kService[] = "ecs:service";                    // id = ARN, parent = cluster ARN, name
+inline constexpr char kCapacityProvider[] = "ecs:capacity-provider"; // id = ARN, name
+inline constexpr char kAccountSetting[] = "ecs:account-setting";     // id = principal|name
+
+struct EcsDependencies {
+  storage::Database& db;
+  const Clock& clock;
+  Scheduler& scheduler;
+  ChangeFeed& changes;
+};
+
+class EcsService {
+ public:
+  explicit EcsService(EcsDependencies deps);
+  ~EcsService();
+  ServiceDefinition definition();
+
+  using Json = nlohmann::json;
+
+  // cluster_handlers.cpp
+  Json create_cluster(RequestContext& ctx, const Json& in);
+  Json describe_clusters(RequestContext& ctx, const Json& in);
+  Json list_clusters(RequestContext& ctx, const Json& in);
+  Json delete_cluster(RequestContext& ctx, const Json& in);
+  Json update_cluster(RequestContext& ctx, const Json& in);
+  Json update_cluster_settings(RequestContext& ctx, const Json& in);
+  Json put_cluster_capacity_providers(RequestContext& ctx, const Json& in);
+  // capacity_provider_handlers.cpp
+  Json create_capacity_provider(RequestContext& ctx, const Json& in);
+  Json describe_capacity_providers(RequestContext& ctx, const Json& in);
+  Json update_capacity_provider(RequestContext& ctx, const Json& in);
+  Json delete_capacity_provider(RequestContext& ctx, const Json& in);
+  // account_setting_handlers.cpp
+  Json list_account_settings(RequestContext& ctx, const Json& in);
+  Json put_account_setting(RequestContext& ctx, const Json& in);
+  Json put_account_setting_default(RequestContext& ctx, const Json& in);
+  Json delete_account_setting(RequestContext& ctx, const Json& in);
+  // task_definition_handlers.cpp
+  Json register_task_definition(RequestContext& ctx, const Json& in);
+  Json describe_task_definition(RequestContext& ctx, const Json& in);
+  Json list_task_definitions(RequestContext& ctx, const Json& in);
+  Json list_task_definition_families(RequestContext& ctx, const Json& in);
+  Json deregister_task_definition(RequestContext& ctx, const Json& in);
+  Json delete_task_definitions(RequestContext& ctx, const Json& in);
+  // tag_handlers.cpp
+  Json tag_resource(RequestContext& ctx, const Json& in);
+  Json untag_resource(RequestContext& ctx, const Json& in);
+  Json list_tags_for_resource(RequestContext& ctx, const Json& in);
+  // task_handlers.cpp
+  Json run_task(RequestContext& ctx, const Json& in);
+  Json start_task(RequestContext& ctx, const Json& in);
+  Json stop_task(RequestContext& ctx, const Json& in);
+  Json describe_tasks(RequestContext& ctx, const Json& in);
+  Json list_tasks(RequestContext& ctx, const Json& in);
+  Json list_container_instances(RequestContext& ctx, const Json& in);
+  Json describe_container_instances(RequestContext& ctx, const Json& in);
+  // service_handlers.cpp
+  Json create_service(RequestContext& ctx, const Json& in);
+  Json update_service(RequestContext& ctx, const Json& in);
+  Json describe_services(RequestContext& ctx, const Json& in);
+  Json list_services(RequestContext& ctx, const Json& in);
+  Json delete_service(RequestContext& ctx, const Json& in);
+
+  // ---- Shared by the topic files ----
+  static storage::Scope scope_of(const RequestContext& ctx) { return {ctx.account_id, ctx.region}; }
+  storage::ResourceStore& store() { return store_; }
+  double now() const;
+  const Clock& clock() const { return deps_.clock; }
+  Scheduler& scheduler() { return deps_.scheduler; }
+  storage::Database& db() { return deps_.db; }
+  ChangeFeed& changes() { return deps_.changes; }
+
+  std::string cluster_arn(const storage::Scope& scope, const std::string& name) const;
+  // The ACTIVE cluster a `cluster` parameter names (empty = default); ClusterNotFoundException otherwise.
+  storage::Resource require_cluster(const storage::Scope& scope, const std::string& reference);
+  // Like require_cluster, but creates the `default` cluster when it is the one asked for and missing
+  // (as ECS does when work is first placed in it).
+  storage::Resource cluster_for_work(const storage::Scope& scope, const std::string& reference);
+  // A new cluster document (ACTIVE, no settings beyond containerInsights=disabled).
+  Json new_cluster_document(const storage::Scope& scope, const std::string& name);
+  // The task definition a reference names (family = latest ACTIVE revision); ClientException
+  // "Unable to describe task definition." when missing.
+  storage::Resource require_task_definition(const storage::Scope& scope, const std::string& reference);
+  // ECS's tag rules (≤ 50, aws: prefix reserved), then stores them on the resource.
+  void apply_tags(const storage::Scope& scope, const std::string& arn, const Json& ecs_tags);
+  Json tags_of(const storage::Scope& scope, const std::string& arn) const;
+
+  // Maps an image name to a pullable reference and an X-Registry-Auth value (ECR's local registry).
+  using ImageResolver = std::function<std::pair<std::string, std::string>(const storage::Scope&, const std::string&)>;
+  void set_image_resolver(ImageResolver resolver) { image_resolver_ = std::move(resolver); }
+  const ImageResolver& image_resolver() const { return image_resolver_; }
+
+ private:
+  EcsDependencies deps_;
+  storage::ResourceStore store_;
+  ImageResolver image_resolver_;
+};
+
+}  // namespace albatross::ecs
