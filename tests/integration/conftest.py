@@ -580,3 +580,35 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.nodeid in KNOWN_GAPS:
             item.add_marker(_pytest.mark.xfail(reason="known emulator gap, see KNOWN_GAPS", strict=False))
+
+
+# --------------------------------------------------------------------------------------------------
+# Docker test images (tests/fixtures/images): built FROM scratch once per session, removed afterwards
+# --------------------------------------------------------------------------------------------------
+
+
+def _image_builder():
+    import importlib.util
+    path = os.path.join(REPO, "tests", "fixtures", "images", "build_images.py")
+    spec = importlib.util.spec_from_file_location("albatross_build_images", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def test_images(albatross_bin):
+    """{"app": "albatross-test-app:<tag>", "busybox": "albatross-test-busybox:<tag>", "tag": <tag>}.
+
+    The test app is taken from the build directory beside $ALBATROSS_BIN. The tag is unique to this session so
+    that parallel sessions on one daemon do not remove each other's images."""
+    builder = _image_builder()
+    tag = f"s{os.getpid()}-{uuid.uuid4().hex[:6]}"
+    test_app = os.path.join(os.path.dirname(albatross_bin), "tests", "fixtures", "test_app", "test_app")
+    try:
+        images = builder.build_images(tag, test_app if os.path.isfile(test_app) else None)
+    except Exception as e:  # noqa: BLE001 - report any failure to build as a fixture error
+        builder.remove_images(tag)
+        pytest.fail(f"cannot build the test images: {e}", pytrace=False)
+    yield {**images, "tag": tag}
+    builder.remove_images(tag)
