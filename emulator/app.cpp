@@ -18,6 +18,7 @@
 #include "services/acm/acm_service.hpp"
 #include "services/acm/local_ca.hpp"
 #include "services/ec2/ec2_service.hpp"
+#include "services/common/digest.hpp"
 #include "services/ecs/ecs_service.hpp"
 #include "routing/data_plane.hpp"
 #include "routing/loopback_address.hpp"
@@ -120,8 +121,10 @@ int App::run() {
   app.elbv2.emplace(elbv2::Elbv2Dependencies{*app.db, app.clock, app.changes, *app.acm, *app.ec2});
   app.gateway.add_service(app.elbv2->definition());
   // ECS: clusters, task definitions, tasks as Docker containers, services.
-  app.ecs.emplace(ecs::EcsDependencies{*app.db, app.clock, app.scheduler, app.changes});
+  app.ecs.emplace(ecs::EcsDependencies{*app.db, app.clock, app.scheduler, app.changes,
+                                       digest::sha256_hex(std::filesystem::absolute(app.state_dir).string()).substr(0, 16)});
   app.gateway.add_service(app.ecs->definition());
+  app.ecs->start();
 
   app.data_plane.emplace(routing::DataPlaneOptions{app.config.time_scale, 2});
   app.data_plane->start();

@@ -5,6 +5,7 @@
 #include "emulator/change_feed.hpp"
 #include "emulator/clock.hpp"
 #include "services/ecs/ecs_names.hpp"
+#include "services/ecs/task_runtime.hpp"
 
 namespace albatross::ecs {
 
@@ -14,9 +15,14 @@ namespace {
 constexpr std::size_t kMaxTagsPerResource = 50;
 }
 
-EcsService::EcsService(EcsDependencies deps) : deps_(deps), store_(deps.db) {}
+EcsService::EcsService(EcsDependencies deps)
+    : deps_(deps), store_(deps.db), runtime_(std::make_unique<TaskRuntime>(*this, deps.instance_id)) {
+  deps_.changes.subscribe("ecs", [this] { runtime_->reconcile(); });
+}
 
 EcsService::~EcsService() = default;
+
+void EcsService::start() { runtime_->start(); }
 
 double EcsService::now() const { return std::round(Clock::now() * 1000) / 1000; }
 
@@ -118,7 +124,13 @@ ServiceDefinition EcsService::definition() {
       {"TagResource", &EcsService::tag_resource},
       {"UntagResource", &EcsService::untag_resource},
       {"ListTagsForResource", &EcsService::list_tags_for_resource},
+      {"RunTask", &EcsService::run_task},
+      {"StartTask", &EcsService::start_task},
+      {"StopTask", &EcsService::stop_task},
+      {"DescribeTasks", &EcsService::describe_tasks},
+      {"ListTasks", &EcsService::list_tasks},
   };
+  definition.on_reset = [this] { runtime_->reset(); };
   for (const auto& [name, method] : table)
     definition.handlers.emplace(name, [this, method](RequestContext& ctx, const Json& in) { return (this->*method)(ctx, in); });
   return definition;

@@ -39,7 +39,10 @@ struct EcsDependencies {
   const Clock& clock;
   Scheduler& scheduler;
   ChangeFeed& changes;
+  std::string instance_id;  // unique to the state directory: labels this emulator's containers
 };
+
+class TaskRuntime;
 
 class EcsService {
  public:
@@ -84,8 +87,6 @@ class EcsService {
   Json stop_task(RequestContext& ctx, const Json& in);
   Json describe_tasks(RequestContext& ctx, const Json& in);
   Json list_tasks(RequestContext& ctx, const Json& in);
-  Json list_container_instances(RequestContext& ctx, const Json& in);
-  Json describe_container_instances(RequestContext& ctx, const Json& in);
   // service_handlers.cpp
   Json create_service(RequestContext& ctx, const Json& in);
   Json update_service(RequestContext& ctx, const Json& in);
@@ -101,6 +102,9 @@ class EcsService {
   Scheduler& scheduler() { return deps_.scheduler; }
   storage::Database& db() { return deps_.db; }
   ChangeFeed& changes() { return deps_.changes; }
+  TaskRuntime& runtime() { return *runtime_; }
+  // Starts watching Docker and re-adopts the containers of a previous run.
+  void start();
 
   std::string cluster_arn(const storage::Scope& scope, const std::string& name) const;
   // The ACTIVE cluster a `cluster` parameter names (empty = default); ClusterNotFoundException otherwise.
@@ -116,6 +120,23 @@ class EcsService {
   // ECS's tag rules (≤ 50, aws: prefix reserved), then stores them on the resource.
   void apply_tags(const storage::Scope& scope, const std::string& arn, const Json& ecs_tags);
   Json tags_of(const storage::Scope& scope, const std::string& arn) const;
+  // The one emulated container instance of a cluster (EC2 launch type), stable per account/region/cluster.
+  std::string container_instance_arn(const storage::Scope& scope, const std::string& cluster_name) const;
+
+  // What RunTask/StartTask/the service scheduler ask for; launch_tasks stores the PROVISIONING tasks and
+  // marks the "ecs" topic (the runtime starts them after commit).
+  struct LaunchRequest {
+    int count = 1;
+    std::string launch_type;
+    std::string capacity_provider;
+    Json network_configuration;
+    Json overrides;
+    std::string group;
+    std::string started_by;
+    Json tags = Json::array();
+  };
+  std::vector<storage::Resource> launch_tasks(const storage::Scope& scope, const storage::Resource& cluster,
+                                              const storage::Resource& definition, const LaunchRequest& request);
 
   // Maps an image name to a pullable reference and an X-Registry-Auth value (ECR's local registry).
   using ImageResolver = std::function<std::pair<std::string, std::string>(const storage::Scope&, const std::string&)>;
@@ -126,6 +147,7 @@ class EcsService {
   EcsDependencies deps_;
   storage::ResourceStore store_;
   ImageResolver image_resolver_;
+  std::unique_ptr<TaskRuntime> runtime_;
 };
 
 }  // namespace albatross::ecs
