@@ -122,7 +122,8 @@ int App::run() {
   app.gateway.add_service(app.elbv2->definition());
   // ECS: clusters, task definitions, tasks as Docker containers, services.
   app.ecs.emplace(ecs::EcsDependencies{*app.db, app.clock, app.scheduler, app.changes,
-                                       digest::sha256_hex(std::filesystem::absolute(app.state_dir).string()).substr(0, 16)});
+                                       digest::sha256_hex(std::filesystem::absolute(app.state_dir).string()).substr(0, 16),
+                                       &*app.elbv2});
   app.gateway.add_service(app.ecs->definition());
   app.ecs->start();
 

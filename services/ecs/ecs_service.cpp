@@ -5,6 +5,7 @@
 #include "emulator/change_feed.hpp"
 #include "emulator/clock.hpp"
 #include "services/ecs/ecs_names.hpp"
+#include "services/ecs/service_scheduler.hpp"
 #include "services/ecs/task_runtime.hpp"
 
 namespace albatross::ecs {
@@ -16,13 +17,23 @@ constexpr std::size_t kMaxTagsPerResource = 50;
 }
 
 EcsService::EcsService(EcsDependencies deps)
-    : deps_(deps), store_(deps.db), runtime_(std::make_unique<TaskRuntime>(*this, deps.instance_id)) {
-  deps_.changes.subscribe("ecs", [this] { runtime_->reconcile(); });
+    : deps_(deps),
+      store_(deps.db),
+      runtime_(std::make_unique<TaskRuntime>(*this, deps.instance_id)),
+      service_scheduler_(std::make_unique<ServiceScheduler>(*this)) {
+  deps_.changes.subscribe("ecs", [this] {
+    runtime_->reconcile();
+    service_scheduler_->poke();
+  });
+  runtime_->set_task_listener([this](const storage::Scope&, const std::string&) { service_scheduler_->poke(); });
 }
 
 EcsService::~EcsService() = default;
 
-void EcsService::start() { runtime_->start(); }
+void EcsService::start() {
+  runtime_->start();
+  service_scheduler_->start();
+}
 
 double EcsService::now() const { return std::round(Clock::now() * 1000) / 1000; }
 
@@ -129,6 +140,11 @@ ServiceDefinition EcsService::definition() {
       {"StopTask", &EcsService::stop_task},
       {"DescribeTasks", &EcsService::describe_tasks},
       {"ListTasks", &EcsService::list_tasks},
+      {"CreateService", &EcsService::create_service},
+      {"UpdateService", &EcsService::update_service},
+      {"DescribeServices", &EcsService::describe_services},
+      {"ListServices", &EcsService::list_services},
+      {"DeleteService", &EcsService::delete_service},
   };
   definition.on_reset = [this] { runtime_->reset(); };
   for (const auto& [name, method] : table)

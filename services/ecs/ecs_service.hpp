@@ -24,6 +24,10 @@ class Database;
 }
 }  // namespace albatross
 
+namespace albatross::elbv2 {
+class Elbv2Service;
+}
+
 namespace albatross::ecs {
 
 inline constexpr char kCluster[] = "ecs:cluster";                    // id = ARN, name = cluster name
@@ -36,13 +40,15 @@ inline constexpr char kAccountSetting[] = "ecs:account-setting";     // id = pri
 
 struct EcsDependencies {
   storage::Database& db;
-  const Clock& clock;
+  const albatross::Clock& clock;
   Scheduler& scheduler;
   ChangeFeed& changes;
   std::string instance_id;  // unique to the state directory: labels this emulator's containers
+  elbv2::Elbv2Service* elbv2 = nullptr;  // services register their tasks' targets through it
 };
 
 class TaskRuntime;
+class ServiceScheduler;
 
 class EcsService {
  public:
@@ -98,11 +104,13 @@ class EcsService {
   static storage::Scope scope_of(const RequestContext& ctx) { return {ctx.account_id, ctx.region}; }
   storage::ResourceStore& store() { return store_; }
   double now() const;
-  const Clock& clock() const { return deps_.clock; }
+  const albatross::Clock& clock() const { return deps_.clock; }
   Scheduler& scheduler() { return deps_.scheduler; }
   storage::Database& db() { return deps_.db; }
   ChangeFeed& changes() { return deps_.changes; }
   TaskRuntime& runtime() { return *runtime_; }
+  ServiceScheduler& service_scheduler() { return *service_scheduler_; }
+  elbv2::Elbv2Service* elbv2() { return deps_.elbv2; }
   // Starts watching Docker and re-adopts the containers of a previous run.
   void start();
 
@@ -134,6 +142,8 @@ class EcsService {
     std::string group;
     std::string started_by;
     Json tags = Json::array();
+    std::vector<std::string> task_ids;  // ids chosen by the caller (the planner); random when empty
+    std::string service_arn;            // set for a service's tasks
   };
   std::vector<storage::Resource> launch_tasks(const storage::Scope& scope, const storage::Resource& cluster,
                                               const storage::Resource& definition, const LaunchRequest& request);
@@ -148,6 +158,7 @@ class EcsService {
   storage::ResourceStore store_;
   ImageResolver image_resolver_;
   std::unique_ptr<TaskRuntime> runtime_;
+  std::unique_ptr<ServiceScheduler> service_scheduler_;
 };
 
 }  // namespace albatross::ecs

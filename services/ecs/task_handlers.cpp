@@ -91,7 +91,7 @@ std::vector<storage::Resource> EcsService::launch_tasks(const storage::Scope& sc
     task.account_id = scope.account_id;
     task.cluster_arn = cluster.id;
     task.cluster_name = cluster.name;
-    task.task_id = ids::random_hex(32);
+    task.task_id = i < static_cast<int>(request.task_ids.size()) ? request.task_ids[i] : ids::random_hex(32);
     task.task_definition = &definition.document;
     task.launch_type = request.launch_type;
     task.capacity_provider_name = request.capacity_provider;
@@ -102,6 +102,7 @@ std::vector<storage::Resource> EcsService::launch_tasks(const storage::Scope& sc
     if (request.launch_type != "FARGATE") task.container_instance_arn = container_instance_arn(scope, cluster.name);
     task.now = now();
     Json document = new_task_document(task);
+    if (!request.service_arn.empty()) document["_service"] = request.service_arn;
     const std::string arn = document["taskArn"];
     auto stored = store().put(scope, {kTask, arn, cluster.id, "", document});
     apply_tags(scope, arn, request.tags);
@@ -165,6 +166,9 @@ Json EcsService::stop_task(RequestContext& ctx, const Json& in) {
   const std::string reason = in.value("reason", "");
   if (reason.size() > 1024) throw AwsError{"InvalidParameterException", "reason must be 1024 characters or fewer."};
   request_stop(task->document, kStopUserInitiated, reason.empty() ? kUserStopReason : reason, now());
+  // A service task behind a load balancer is deregistered and drained before its containers are stopped.
+  if (!task->document.value("_targets", Json::array()).empty() && !task->document.value("_deregistered", false))
+    task->document["_holdStop"] = true;
   store().put(scope, *task);
   changes().mark("ecs");
   return {{"task", render_task(*this, scope, *task, false)}};
