@@ -1,6 +1,7 @@
 #include "emulator/app.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include <filesystem>
@@ -18,6 +19,7 @@
 #include "services/acm/acm_service.hpp"
 #include "services/acm/local_ca.hpp"
 #include "services/ec2/ec2_service.hpp"
+#include "services/logs/logs_service.hpp"
 #include "services/common/digest.hpp"
 #include "services/ecs/ecs_service.hpp"
 #include "routing/data_plane.hpp"
@@ -73,6 +75,7 @@ struct App::Impl {
   std::optional<acm::AcmService> acm;
   std::optional<ec2::Ec2Service> ec2;
   std::optional<elbv2::Elbv2Service> elbv2;
+  std::optional<logs::LogsService> logs;
   std::optional<ecs::EcsService> ecs;
   std::optional<routing::DataPlane> data_plane;
   std::uint64_t snapshot_version = 0;
@@ -120,10 +123,14 @@ int App::run() {
   app.gateway.add_service(app.ec2->definition());
   app.elbv2.emplace(elbv2::Elbv2Dependencies{*app.db, app.clock, app.changes, *app.acm, *app.ec2});
   app.gateway.add_service(app.elbv2->definition());
+  app.logs.emplace(logs::LogsDependencies{*app.db, [&app](std::function<void()> work) {
+                                            boost::asio::post(app.io, std::move(work));
+                                          }});
+  app.gateway.add_service(app.logs->definition());
   // ECS: clusters, task definitions, tasks as Docker containers, services.
   app.ecs.emplace(ecs::EcsDependencies{*app.db, app.clock, app.scheduler, app.changes,
                                        digest::sha256_hex(std::filesystem::absolute(app.state_dir).string()).substr(0, 16),
-                                       &*app.elbv2});
+                                       &*app.elbv2, &app.logs->sink()});
   app.gateway.add_service(app.ecs->definition());
   app.ecs->start();
 

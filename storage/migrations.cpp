@@ -56,6 +56,20 @@ constexpr Migration kMigrations[] = {
         PRIMARY KEY (account_id, region, resource_id, tag_key)
       );
     )sql"},
+    {3, R"sql(
+      CREATE TABLE logs_events (
+        event_id INTEGER PRIMARY KEY AUTOINCREMENT,  -- ingestion order, never reused
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        log_group TEXT NOT NULL,
+        log_stream TEXT NOT NULL,
+        timestamp INTEGER NOT NULL,                  -- ms since the epoch, as the client sent it
+        ingestion_time INTEGER NOT NULL,             -- ms since the epoch
+        message TEXT NOT NULL
+      );
+      CREATE INDEX logs_events_by_stream ON logs_events (account_id, region, log_group, log_stream, timestamp, event_id);
+      CREATE INDEX logs_events_by_group ON logs_events (account_id, region, log_group, timestamp, event_id);
+    )sql"},
 };
 
 }  // namespace

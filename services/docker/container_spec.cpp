@@ -20,6 +20,9 @@ json host_config(const ContainerSpec& spec) {
   if (!spec.extra_hosts.empty()) host["ExtraHosts"] = spec.extra_hosts;
   if (!spec.dns_servers.empty()) host["Dns"] = spec.dns_servers;
   if (!spec.dns_search.empty()) host["DnsSearch"] = spec.dns_search;
+  if (!spec.dns_options.empty()) host["DnsOptions"] = spec.dns_options;
+  if (!spec.links.empty()) host["Links"] = spec.links;
+  if (!spec.volumes_from.empty()) host["VolumesFrom"] = spec.volumes_from;
   if (!spec.binds.empty()) host["Binds"] = spec.binds;
   if (!spec.mounts.empty()) {
     json mounts = json::array();
@@ -39,6 +42,7 @@ json host_config(const ContainerSpec& spec) {
   }
   if (spec.memory_bytes > 0) host["Memory"] = spec.memory_bytes;
   if (spec.memory_reservation_bytes > 0) host["MemoryReservation"] = spec.memory_reservation_bytes;
+  if (spec.memory_swap_bytes != 0) host["MemorySwap"] = spec.memory_swap_bytes;
   if (spec.nano_cpus > 0) host["NanoCpus"] = spec.nano_cpus;
   if (spec.cpu_shares > 0) host["CpuShares"] = spec.cpu_shares;
   if (spec.shm_size_bytes > 0) host["ShmSize"] = spec.shm_size_bytes;
@@ -48,6 +52,17 @@ json host_config(const ContainerSpec& spec) {
   if (!spec.cap_add.empty()) host["CapAdd"] = spec.cap_add;
   if (!spec.cap_drop.empty()) host["CapDrop"] = spec.cap_drop;
   if (!spec.sysctls.empty()) host["Sysctls"] = spec.sysctls;
+  if (!spec.security_opt.empty()) host["SecurityOpt"] = spec.security_opt;
+  if (!spec.devices.empty()) {
+    json devices = json::array();
+    for (const auto& device : spec.devices)
+      devices.push_back({{"PathOnHost", device.host_path},
+                         {"PathInContainer", device.container_path.empty() ? device.host_path : device.container_path},
+                         {"CgroupPermissions", device.permissions}});
+    host["Devices"] = devices;
+  }
+  if (!spec.pid_mode.empty()) host["PidMode"] = spec.pid_mode;
+  if (!spec.ipc_mode.empty()) host["IpcMode"] = spec.ipc_mode;
   if (spec.log_config) host["LogConfig"] = {{"Type", spec.log_config->type}, {"Config", spec.log_config->config}};
   return host;
 }

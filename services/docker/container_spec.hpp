@@ -40,6 +40,12 @@ struct Healthcheck {
   int retries = 0;
 };
 
+struct Device {
+  std::string host_path;
+  std::string container_path;   // empty = same as host_path
+  std::string permissions = "rwm";
+};
+
 struct LogConfig {
   std::string type;  // json-file, none, …
   std::map<std::string, std::string> config;
@@ -61,12 +67,16 @@ struct ContainerSpec {
   std::vector<std::string> extra_hosts;      // "name:ip"
   std::vector<std::string> dns_servers;
   std::vector<std::string> dns_search;
+  std::vector<std::string> dns_options;
+  std::vector<std::string> links;         // "container:alias" (legacy bridge links)
   std::vector<std::string> binds;  // "source:target[:ro]"
   std::vector<Mount> mounts;
+  std::vector<std::string> volumes_from;  // "container[:ro|:rw]"
   std::map<std::string, std::string> tmpfs;  // path → options
   std::vector<Ulimit> ulimits;
   std::int64_t memory_bytes = 0;              // hard limit, 0 = none
   std::int64_t memory_reservation_bytes = 0;  // soft limit
+  std::int64_t memory_swap_bytes = 0;         // memory + swap; -1 = unlimited, 0 = Docker's default
   std::int64_t nano_cpus = 0;                 // 1e9 = one CPU
   std::int64_t cpu_shares = 0;                // relative weight (ECS cpu units map here)
   std::int64_t shm_size_bytes = 0;
@@ -77,6 +87,10 @@ struct ContainerSpec {
   bool open_stdin = false;
   std::vector<std::string> cap_add;
   std::vector<std::string> cap_drop;
+  std::vector<std::string> security_opt;  // "no-new-privileges", "label:…", "apparmor:…"
+  std::vector<Device> devices;
+  std::string pid_mode;                   // "host" or "container:<id>"; empty = private
+  std::string ipc_mode;                   // "host", "shareable", "container:<id>", "none"; empty = default
   std::map<std::string, std::string> sysctls;
   std::optional<Healthcheck> healthcheck;
   std::optional<int> stop_timeout_seconds;

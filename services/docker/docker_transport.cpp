@@ -102,7 +102,8 @@ HttpReply DockerTransport::send(const HttpCall& call) const {
   char error_buffer[CURL_ERROR_SIZE] = {};
   EasyHandle easy = prepare(endpoint_, call, headers, sink, error_buffer);
   const CURLcode code = curl_easy_perform(easy.get());
-  if (code != CURLE_OK) throw DockerError(0, describe(endpoint_, call, code, error_buffer));
+  if (code != CURLE_OK)
+    throw DockerError(0, describe(endpoint_, call, code, error_buffer), code == CURLE_OPERATION_TIMEDOUT);
   long status = 0;
   curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status);
   return HttpReply{static_cast<int>(status), std::move(sink.body)};
@@ -136,7 +137,7 @@ HttpReply DockerTransport::stream(const HttpCall& call, const std::function<bool
   long status = 0;
   curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status);
   if (result != CURLE_OK && !sink.stopped && status == 0)
-    throw DockerError(0, describe(endpoint_, call, result, error_buffer));
+    throw DockerError(0, describe(endpoint_, call, result, error_buffer), result == CURLE_OPERATION_TIMEDOUT);
   return HttpReply{static_cast<int>(status), std::move(sink.body)};
 }
 

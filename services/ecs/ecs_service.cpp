@@ -30,6 +30,12 @@ EcsService::EcsService(EcsDependencies deps)
 
 EcsService::~EcsService() = default;
 
+std::optional<std::pair<std::string, int>> EcsService::published_endpoint(const std::string& address, int port) const {
+  const auto found = runtime_->published_endpoint(address, port);
+  if (!found) return std::nullopt;
+  return std::make_pair(found->host, found->port);
+}
+
 void EcsService::start() {
   runtime_->start();
   service_scheduler_->start();

@@ -27,6 +27,9 @@ class Database;
 namespace albatross::elbv2 {
 class Elbv2Service;
 }
+namespace albatross::logs {
+class LogSink;
+}
 
 namespace albatross::ecs {
 
@@ -45,6 +48,7 @@ struct EcsDependencies {
   ChangeFeed& changes;
   std::string instance_id;  // unique to the state directory: labels this emulator's containers
   elbv2::Elbv2Service* elbv2 = nullptr;  // services register their tasks' targets through it
+  logs::LogSink* log_sink = nullptr;      // the awslogs driver writes container output here
 };
 
 class TaskRuntime;
@@ -111,8 +115,13 @@ class EcsService {
   TaskRuntime& runtime() { return *runtime_; }
   ServiceScheduler& service_scheduler() { return *service_scheduler_; }
   elbv2::Elbv2Service* elbv2() { return deps_.elbv2; }
+  logs::LogSink* log_sink() { return deps_.log_sink; }
   // Starts watching Docker and re-adopts the containers of a previous run.
   void start();
+  // Where a task target (awsvpc task IP + containerPort, bridge container IP + containerPort, or the cluster's
+  // emulated instance id + hostPort) is reachable from this host: {"127.0.0.1", published port}. Thread-safe
+  // (the data plane calls it from its workers).
+  std::optional<std::pair<std::string, int>> published_endpoint(const std::string& address, int port) const;
 
   std::string cluster_arn(const storage::Scope& scope, const std::string& name) const;
   // The ACTIVE cluster a `cluster` parameter names (empty = default); ClusterNotFoundException otherwise.

@@ -275,6 +275,10 @@ Json normalize_task_definition(const Json& in) {
     containers.push_back(normalized);
   }
   if (!any_essential) client_error("Task definition must have at least one essential container.");
+  for (const auto& container : containers)
+    if (fargate && !in.contains("executionRoleArn") && container.contains("logConfiguration") &&
+        container["logConfiguration"].value("logDriver", "") == "awslogs")
+      client_error("Fargate requires task definition to have execution role ARN to support log driver awslogs.");
   if (memory && container_memory_total > *memory)
     client_error("The sum of the memory of the containers (" + std::to_string(container_memory_total) +
                  " MiB) exceeds the task memory (" + std::to_string(*memory) + " MiB).");

@@ -9,6 +9,8 @@
 #include "services/common/digest.hpp"
 #include "services/docker/docker_client.hpp"
 #include "services/docker/event_stream.hpp"
+#include "services/docker/log_follower.hpp"
+#include "services/logs/log_sink.hpp"
 #include "services/ecs/ecs_names.hpp"
 #include "services/ecs/ecs_service.hpp"
 #include "services/ecs/task_documents.hpp"
@@ -236,6 +238,7 @@ void TaskRuntime::on_started(const std::string& arn, const std::string& name,
   }
   auto& state = task.states[name];
   state.started = true;
+  std::string task_definition_arn;
   const bool awsvpc = task.plan.network_mode == "awsvpc";
   const bool owner = awsvpc && name == task.plan.network_owner;
   const double now = ecs_.now();
@@ -262,10 +265,40 @@ void TaskRuntime::on_started(const std::string& arn, const std::string& name,
         container["networkInterfaces"] = Json::array({{{"attachmentId", attachment}, {"privateIpv4Address", ip}}});
     }
     record_endpoints(task, name, *info, doc);
+    task_definition_arn = doc.value("taskDefinitionArn", "");
     if (all_essential_running && doc.value("desiredStatus", "") == "RUNNING") set_last_status(doc, "RUNNING", now);
   });
+  if (const auto definition = task_definition_of(task.scope, Json{{"taskDefinitionArn", task_definition_arn}}))
+    follow_logs(task, name, info->id, *definition);
   notify(task.scope, arn);
   start_ready(arn);
+}
+
+void TaskRuntime::follow_logs(Tracked& task, const std::string& name, const std::string& container_id,
+                              const Json& task_definition) {
+  logs::LogSink* sink = ecs_.log_sink();
+  if (!sink) return;
+  for (const auto& container : task_definition["containerDefinitions"]) {
+    if (container["name"] != name) continue;
+    const auto& configuration = container.value("logConfiguration", Json::object());
+    if (configuration.value("logDriver", "") != "awslogs") return;
+    const auto& options = configuration.value("options", Json::object());
+    logs::AwslogsDestination destination;
+    destination.scope = task.scope;
+    destination.group = options.value("awslogs-group", "");
+    const std::string prefix = options.value("awslogs-stream-prefix", "");
+    destination.stream = prefix.empty() ? container_id : prefix + "/" + name + "/" + task_id_of(task.arn);
+    destination.create_group = options.value("awslogs-create-group", "") == "true";
+    if (destination.group.empty()) return;
+    docker::LogsOptions follow;
+    follow.follow = true;
+    follow.timestamps = true;
+    task.log_followers.push_back(std::make_shared<docker::LogFollower>(
+        *docker_, container_id, follow, [sink, destination](const docker::LogLine& line) {
+          sink->push(destination, line.time_ms > 0 ? line.time_ms : static_cast<std::int64_t>(Clock::now() * 1000),
+                     line.text);
+        }));
+  }
 }
 
 std::optional<PublishedEndpoint> TaskRuntime::published_endpoint(const std::string& address, int port) const {

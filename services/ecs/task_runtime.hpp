@@ -28,6 +28,7 @@
 namespace albatross::docker {
 class DockerClient;
 class EventStream;
+class LogFollower;
 }  // namespace albatross::docker
 
 namespace albatross::ecs {
@@ -78,6 +79,7 @@ class TaskRuntime {
     std::map<std::string, ContainerState> states;
     std::set<std::string> starting, oom_killed;
     bool launching = false, stopping = false;
+    std::vector<std::shared_ptr<docker::LogFollower>> log_followers;  // awslogs
   };
   struct Created;
 
@@ -108,6 +110,9 @@ class TaskRuntime {
   LaunchOptions launch_options(const storage::Scope& scope, const nlohmann::json& task_definition);
   std::optional<nlohmann::json> task_definition_of(const storage::Scope& scope, const nlohmann::json& task);
   void forget_endpoints(const std::string& arn);
+  // awslogs: follows the container's output into CloudWatch Logs (stream <prefix>/<container>/<task id>).
+  void follow_logs(Tracked& task, const std::string& name, const std::string& container_id,
+                   const nlohmann::json& task_definition);
 
   EcsService& ecs_;
   std::string instance_id_;

@@ -3,11 +3,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "emulator/log.hpp"
 #include "emulator/scheduler.hpp"
 #include "services/docker/docker_client.hpp"
 #include "services/docker/event_stream.hpp"
+#include "services/docker/log_follower.hpp"
 #include "services/ecs/ecs_service.hpp"
 #include "services/ecs/task_documents.hpp"
 #include "services/ecs/task_runtime.hpp"
@@ -240,9 +242,21 @@ void TaskRuntime::finish_stop(const std::string& arn) {
     set_last_status(doc, "STOPPED", now);
     for (auto& container : doc["containers"]) container["lastStatus"] = "STOPPED";
   });
+  // Log followers end by themselves once they read the last lines of their exited container; they are
+  // released on the pool so the control thread never waits for them.
+  auto followers = std::make_shared<std::vector<std::shared_ptr<docker::LogFollower>>>(std::move(task.log_followers));
   std::vector<std::string> ids;
   for (const auto& [name, id] : task.ids) ids.push_back(id);
-  remove_containers(ids, task.plan.volumes);
+  auto docker = docker_;
+  ecs_.scheduler().offload(
+      [followers] {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+        for (const auto& follower : *followers)
+          while (!follower->finished() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        followers->clear();
+      },
+      [this, ids, volumes = task.plan.volumes] { remove_containers(ids, volumes); });
   notify(task.scope, arn);
 }
 

@@ -22,16 +22,23 @@ from conftest import wait_until
 SUITE_TIMEOUT = 300
 
 
-def unit_tests_binary(albatross_bin):
+def unit_tests_binary(albatross_bin, build="plain"):
+    """The doctest binary beside $ALBATROSS_BIN, or (build="asan") the sanitizer build scripts/test.sh makes."""
+    if build == "asan":
+        path = os.path.join(os.path.dirname(os.path.dirname(albatross_bin)), "build-asan", "albatross_unit_tests")
+        if not os.access(path, os.X_OK):
+            pytest.skip("no sanitizer build (build-asan/albatross_unit_tests); scripts/test.sh makes one")
+        return path
     path = os.path.join(os.path.dirname(albatross_bin), "albatross_unit_tests")
     if not os.access(path, os.X_OK):
         pytest.fail(f"{path} is missing: build albatross_unit_tests", pytrace=False)
     return path
 
 
-def run_suite(albatross_bin, suite, env):
-    result = subprocess.run([unit_tests_binary(albatross_bin), f"--test-suite={suite}", "--no-colors"],
-                            capture_output=True, text=True, timeout=SUITE_TIMEOUT, env={**os.environ, **env})
+def run_suite(binary, suite, env):
+    result = subprocess.run([binary, f"--test-suite={suite}", "--no-colors"],
+                            capture_output=True, text=True, timeout=SUITE_TIMEOUT,
+                            env={**os.environ, "ASAN_OPTIONS": "detect_leaks=1", **env})
     output = result.stdout + result.stderr
     counts = re.search(r"test cases:\s*(\d+)\s*\|\s*(\d+) passed\s*\|\s*(\d+) failed", output)
     assert counts, output
@@ -43,10 +50,12 @@ def docker_ids(*args):
     return out.split()
 
 
-def test_client_against_the_real_daemon(albatross_bin, test_images):
+@pytest.mark.parametrize("build", ["plain", "asan"])
+def test_client_against_the_real_daemon(albatross_bin, test_images, build):
+    binary = unit_tests_binary(albatross_bin, build)
     run_id = "it" + uuid.uuid4().hex[:10]
     try:
-        rc, ran, failed, output = run_suite(albatross_bin, "docker-live", {
+        rc, ran, failed, output = run_suite(binary, "docker-live", {
             "ALBATROSS_DOCKER_LIVE": "1",
             "ALBATROSS_DOCKER_APP_IMAGE": test_images["app"],
             "ALBATROSS_DOCKER_BUSYBOX_IMAGE": test_images["busybox"],

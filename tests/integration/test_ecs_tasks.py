@@ -257,3 +257,35 @@ def test_override_command_and_environment(ecs, test_images):
         "tasks"][0]
     final = wait_status(ecs, task["taskArn"], "STOPPED")
     assert final["containers"][0]["exitCode"] == 7
+
+
+def test_awslogs_streams_container_output(ecs_server, test_images):
+    account = random_account()
+    ecs = ecs_server.client("ecs", account=account)
+    logs = ecs_server.client("logs", account=account)
+    logs.create_log_group(logGroupName="/ecs/app")
+    td = ecs.register_task_definition(family="logger", containerDefinitions=[
+        {"name": "main", "image": test_images["busybox"], "memory": 32,
+         "command": ["sh", "-c", "echo first line; echo second line >&2; sleep 1"],
+         "logConfiguration": {"logDriver": "awslogs", "options": {
+             "awslogs-group": "/ecs/app", "awslogs-region": "us-east-1", "awslogs-stream-prefix": "pre"}}}])[
+        "taskDefinition"]["taskDefinitionArn"]
+    task = ecs.run_task(taskDefinition=td)["tasks"][0]
+    task_id = task["taskArn"].rsplit("/", 1)[1]
+    wait_status(ecs, task["taskArn"], "STOPPED")
+    stream = f"pre/main/{task_id}"
+
+    def messages():
+        events = logs.get_log_events(logGroupName="/ecs/app", logStreamName=stream, startFromHead=True)["events"]
+        return [e["message"] for e in events] if len(events) >= 2 else None
+
+    got = wait_until(messages, timeout=15, interval=0.1, message="log events")
+    assert sorted(got) == ["first line", "second line"]  # stdout and stderr are separate streams
+    # Fargate needs an execution role for awslogs
+    with pytest.raises(botocore.exceptions.ClientError) as ei:
+        ecs.register_task_definition(family="nolog", networkMode="awsvpc", requiresCompatibilities=["FARGATE"],
+                                     cpu="256", memory="512", containerDefinitions=[
+                                         {"name": "m", "image": "i", "logConfiguration": {
+                                             "logDriver": "awslogs", "options": {"awslogs-group": "g"}}}])
+    assert ei.value.response["Error"]["Message"] == \
+        "Fargate requires task definition to have execution role ARN to support log driver awslogs."

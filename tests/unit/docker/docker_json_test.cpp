@@ -62,6 +62,32 @@ TEST_CASE("container create body carries the full HostConfig") {
   CHECK_FALSE(body.contains("NetworkingConfig"));  // aliases are not allowed with container: networking
 }
 
+TEST_CASE("container create body: sharing, security and device options") {
+  ContainerSpec spec;
+  spec.image = "x";
+  spec.links = {"db:database"};
+  spec.volumes_from = {"data:ro"};
+  spec.pid_mode = "container:abc";
+  spec.ipc_mode = "shareable";
+  spec.security_opt = {"no-new-privileges"};
+  spec.devices = {{"/dev/fuse", "", "rwm"}};
+  spec.dns_options = {"ndots:2"};
+  spec.memory_swap_bytes = -1;
+  spec.network_mode = "albatross-net";
+  spec.network_aliases = {"web"};
+  const json body = container_create_body(spec);
+  const json& host = body["HostConfig"];
+  CHECK(host["Links"] == json::array({"db:database"}));
+  CHECK(host["VolumesFrom"] == json::array({"data:ro"}));
+  CHECK(host["PidMode"] == "container:abc");
+  CHECK(host["IpcMode"] == "shareable");
+  CHECK(host["SecurityOpt"] == json::array({"no-new-privileges"}));
+  CHECK(host["Devices"][0] == json{{"PathOnHost", "/dev/fuse"}, {"PathInContainer", "/dev/fuse"}, {"CgroupPermissions", "rwm"}});
+  CHECK(host["DnsOptions"] == json::array({"ndots:2"}));
+  CHECK(host["MemorySwap"] == -1);
+  CHECK(body["NetworkingConfig"]["EndpointsConfig"]["albatross-net"]["Aliases"] == json::array({"web"}));
+}
+
 TEST_CASE("unset optional fields are left to the image's defaults") {
   ContainerSpec spec;
   spec.image = "x";
