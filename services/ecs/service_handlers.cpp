@@ -249,8 +249,11 @@ Json EcsService::describe_services(RequestContext& ctx, const Json& in) {
     const std::string arn = service_arn(scope, cluster.name, last_segment(reference));
     const auto found = store().get(scope, kService, arn);
     if (found) services.push_back(render(*this, scope, *found, with_tags));
-    else failures.push_back({{"arn", reference.get<std::string>().starts_with("arn:") ? reference.get<std::string>() : arn},
-                             {"reason", "MISSING"}});
+    else  // a bare name is reported in the short ARN form, as AWS does
+      failures.push_back({{"arn", reference.get<std::string>().starts_with("arn:")
+                                      ? reference.get<std::string>()
+                                      : ecs_arn(scope.region, scope.account_id, "service/" + reference.get<std::string>())},
+                          {"reason", "MISSING"}});
   }
   return {{"services", services}, {"failures", failures}};
 }

@@ -213,5 +213,56 @@ def test_service_validation(ecs, elb, test_images):
         ecs.update_service(service="missing", desiredCount=1)
     assert ei.value.response["Error"]["Code"] == "ServiceNotFoundException"
     missing = ecs.describe_services(services=["missing"])["failures"][0]
-    assert missing["reason"] == "MISSING" and missing["arn"].endswith(":service/default/missing")
+    assert missing["reason"] == "MISSING" and missing["arn"].endswith(":service/missing")
     ecs.delete_service(service="s", force=True)
+
+
+def test_task_failing_elb_health_checks_is_replaced(ecs_server, ecs, elb, test_images):
+    _, tg, listener = alb_with_group(elb)
+    td = register(ecs, test_images, family="flaky", health=False)
+    ecs.create_service(serviceName="flaky", taskDefinition=td, desiredCount=1, launchType="FARGATE",
+                       networkConfiguration=AWSVPC,
+                       loadBalancers=[{"targetGroupArn": tg, "containerName": "app", "containerPort": 8080}])
+    wait_until(lambda: stable(ecs, "flaky", 1), timeout=DEADLINE, interval=0.2, message="service stable")
+    [arn] = ecs.list_tasks(serviceName="flaky")["taskArns"]
+    task_id = arn.rsplit("/", 1)[1]
+    # the app's health endpoint starts answering 503: the ALB marks the target unhealthy, ECS replaces the task
+    port = int(docker("port", docker("ps", "-q", "--filter", f"label=com.amazonaws.ecs.task-arn={arn}").stdout.split()[0],
+                      "8080/tcp").stdout.split(":")[-1])
+    import urllib.request
+    urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/admin/health/off", method="POST"),
+                           timeout=5).read()
+    stopped = wait_until(lambda: (lambda t: t if t["lastStatus"] == "STOPPED" else None)(
+        ecs.describe_tasks(tasks=[arn])["tasks"][0]), timeout=DEADLINE, interval=0.2, message="unhealthy task stopped")
+    assert stopped["stopCode"] == "ServiceSchedulerInitiated"
+    assert stopped["stoppedReason"] == f"Task failed ELB health checks in (target-group {tg})"
+    svc = wait_until(lambda: stable(ecs, "flaky", 1), timeout=DEADLINE, interval=0.2, message="replacement stable")
+    messages = [e["message"] for e in svc["events"]]
+    assert any(m.startswith(f"(service flaky) (task {task_id}) (port 8080) is unhealthy in (target-group {tg}) due to")
+               for m in messages), messages
+    assert any("Amazon ECS replaced 1 tasks due to an unhealthy status." in m for m in messages), messages
+    assert ecs.list_tasks(serviceName="flaky")["taskArns"] != [arn]
+    ecs.delete_service(service="flaky", force=True)
+
+
+def test_circuit_breaker_rolls_back_a_crashing_revision(ecs_server, ecs, test_images):
+    good = ecs.register_task_definition(family="cb", containerDefinitions=[
+        {"name": "main", "image": test_images["busybox"], "memory": 32, "command": ["sleep", "600"],
+         "stopTimeout": 1}])["taskDefinition"]["taskDefinitionArn"]
+    bad = ecs.register_task_definition(family="cb", containerDefinitions=[
+        {"name": "main", "image": test_images["busybox"], "memory": 32, "command": ["sh", "-c", "exit 1"]}])[
+        "taskDefinition"]["taskDefinitionArn"]
+    ecs.create_service(serviceName="cb", taskDefinition=good, desiredCount=1,
+                       deploymentConfiguration={"deploymentCircuitBreaker": {"enable": True, "rollback": True}})
+    wait_until(lambda: stable(ecs, "cb", 1), timeout=DEADLINE, interval=0.2, message="first deployment")
+    failing = ecs.update_service(service="cb", taskDefinition=bad)["service"]["deployments"][0]["id"]
+
+    def rolled_back():
+        svc = stable(ecs, "cb", 1)
+        return svc if svc and svc["taskDefinition"] == good else None
+
+    svc = wait_until(rolled_back, timeout=DEADLINE * 2, interval=0.2, message="rolled back")
+    messages = [e["message"] for e in svc["events"]]
+    assert f"(service cb) (deployment {failing}) deployment failed: tasks failed to start." in messages, messages
+    assert any(m.startswith("(service cb) rolling back to deployment ecs-svc/") for m in messages), messages
+    ecs.delete_service(service="cb", force=True)
