@@ -221,10 +221,12 @@ void TaskRuntime::container_exited(const std::string& arn, const std::string& na
   });
   notify(task.scope, arn);
   if (essential || task.stopping) {
-    if (!task.stopping) begin_stop(task.scope, arn);
+    if (!task.stopping) begin_stop(task.scope, arn);  // may finish (and forget) the task: look it up again
+    const auto still = tracked_.find(arn);
+    if (still == tracked_.end() || !still->second.stopping) return;
     bool all_exited = true;
-    for (const auto& [other, other_state] : task.states) all_exited = all_exited && other_state.exited;
-    if (all_exited && tracked_.count(arn) && tracked_[arn].stopping) finish_stop(arn);
+    for (const auto& [other, other_state] : still->second.states) all_exited = all_exited && other_state.exited;
+    if (all_exited) finish_stop(arn);
   } else {
     start_ready(arn);  // COMPLETE / SUCCESS dependencies
   }

@@ -22,6 +22,7 @@ def ecs_server(server_factory_session):
     # unhealthy by a too-short probe timeout.
     srv = server_factory_session(time_scale=0.1)
     yield srv
+    assert srv.proc.poll() is None, f"albatross died; log:\n{srv.log()[-6000:]}"
     srv.reset()
     leftover = containers_of(srv)
     if leftover:
