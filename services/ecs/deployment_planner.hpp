@@ -23,6 +23,11 @@
 // - Throttle: after `throttle_after` consecutive tasks that never reached RUNNING, launches wait
 //   throttle_base × 2^(n - throttle_after), at most throttle_max (AWS: up to 27 min); reset when a task of
 //   the deployment is RUNNING or by a new deployment.
+// - Completion / steady state: only the PRIMARY's tasks remain (none still stopping or draining), exactly
+//   desiredCount of them, all healthy. An IN_PROGRESS PRIMARY becomes COMPLETED ("deployment completed."
+//   then "has reached a steady state.") and the other deployments are dropped.
+// - Nothing possible during a deployment (no start within the max, no stop within the min, every task
+//   healthy, nothing draining): the "unable to stop or start tasks" event.
 // - Repeated conditions (steady state, stuck, throttled) are not re-emitted while the newest event already
 //   says so and is younger than `repeat_interval` (AWS repeats the steady state about every 6 hours).
 
@@ -102,7 +107,10 @@ struct Task {
   // registered in only some of its target groups would look healthy.
   std::vector<TaskTarget> targets;
   ContainerHealth container_health = ContainerHealth::NotConfigured;
-  std::string stop_code;  // for STOPPED tasks
+  // STOPPED tasks: TaskFailedToStart / EssentialContainerExited (or empty) count as circuit-breaker failures
+  // of the PRIMARY deployment; UserInitiated / ServiceSchedulerInitiated do not. A failure without
+  // started_at (never reached RUNNING) also feeds the launch throttle.
+  std::string stop_code;
   bool acknowledged = false;  // STOPPED tasks only: already reported in an earlier Plan::acknowledged
 };
 
@@ -149,6 +157,9 @@ struct Plan {
   bool steady = false;                       // the service is at its steady state
 };
 
+// Applying a plan: store `deployments` (drop the others), mark `acknowledged` tasks so they are not passed
+// again as unacknowledged, stop each of `stops` (desiredStatus STOPPED, deregister, drain, SIGTERM), create
+// each of `launches` (startedBy = deployment id), then add `events` in order (the newest ends up first).
 Plan plan(const PlanInput& input);
 
 // Helpers, exposed for the caller and for tests.
