@@ -827,6 +827,68 @@ TEST_SUITE("ecs.deployment_planner") {
     CHECK(unhealthy_event);
   }
 
+  TEST_CASE("several target groups: every one must be healthy; the stop names the unhealthy one") {
+    World w(1, 100, 200);
+    w.deployment("ecs-svc/1", "PRIMARY", "COMPLETED", seconds(7200));
+    Task& a = w.task("a", "ecs-svc/1");
+    a.targets.push_back({kTg + "-api", 9090, HealthState::Unhealthy, "Request timed out"});
+    CHECK_FALSE(is_healthy(a, true, w.in.now, w.in.timings));
+    REQUIRE(unhealthy_reason(a, w.in.service, w.in.now));
+    CHECK(*unhealthy_reason(a, w.in.service, w.in.now) == "Task failed ELB health checks in (target-group " + kTg + "-api)");
+    w.in.service.deployment_configuration.maximum_percent = 100;  // no room: stop first
+    Plan p = w.run();
+    REQUIRE(p.stops.size() == 1);
+    CHECK(p.events.front() == "(service web) (task a) (port 9090) is unhealthy in (target-group " + kTg +
+                                  "-api) due to (reason Request timed out).");
+  }
+
+  TEST_CASE("a new deployment is not throttled by the previous one's failures") {
+    World w(1, 100, 200);
+    Deployment& old = w.deployment("ecs-svc/1", "ACTIVE", "IN_PROGRESS", seconds(60));
+    old.consecutive_start_failures = 5;
+    old.launch_not_before = w.in.now + seconds(600);
+    w.deployment("ecs-svc/2", "PRIMARY", "IN_PROGRESS");
+    Plan p = w.run();
+    CHECK(p.launches.size() == 1);
+  }
+
+  TEST_CASE("desiredCount lowered in the middle of a rolling update") {
+    World w = rolling_update(4, 100, 200);
+    for (int i = 0; i < 2; ++i) {
+      w.apply(w.run());
+      w.advance(seconds(10));
+    }
+    w.in.service.desired_count = 2;
+    bool completed = false;
+    for (int i = 0; i < 50 && !completed; ++i) {
+      Plan p = w.run();
+      w.apply(p);
+      CHECK(w.live() <= 4);
+      CHECK(w.healthy() >= 2);
+      completed = p.steady && p.deployments.size() == 1;
+      w.advance(seconds(10));
+    }
+    CHECK(completed);
+    CHECK(w.live_of("ecs-svc/2") == 2);
+  }
+
+  TEST_CASE("deployment counts: ACTIVE desiredCount follows its remaining tasks; PRIMARY the service") {
+    World w = rolling_update(2, 50, 200);
+    w.pending_task("n1", "ecs-svc/2");
+    Plan p = w.run();
+    const Deployment* old = find_deployment(p, "ecs-svc/1");
+    const Deployment* primary = find_deployment(p, "ecs-svc/2");
+    REQUIRE(old != nullptr);
+    REQUIRE(primary != nullptr);
+    CHECK(p.stops.size() == 1);
+    CHECK(old->desired_count == 1);
+    CHECK(old->running_count == 2);  // the stopped one is RUNNING until it drains
+    CHECK(primary->desired_count == 2);
+    CHECK(primary->pending_count == 2);  // n1 and the launch
+    CHECK(primary->updated_at == w.in.now);
+    CHECK(p.deployments.front().id == "ecs-svc/2");
+  }
+
   TEST_CASE("no primary deployment: the plan changes nothing") {
     World w(2, 100, 200);
     w.deployment("ecs-svc/1", "ACTIVE", "COMPLETED");
