@@ -356,8 +356,8 @@ class Planner {
           ++running;
         else if (t.desired_status != "STOPPED")
           ++pending;
-        if (is_live(t) && std::none_of(plan_.stops.begin(), plan_.stops.end(),
-                                       [&](const TaskStop& s) { return s.task_id == t.id; }))
+        if (is_live(t) &&
+            std::none_of(plan_.stops.begin(), plan_.stops.end(), [&](const TaskStop& s) { return s.task_id == t.id; }))
           ++remaining;
       }
       for (const auto& l : plan_.launches)

@@ -70,20 +70,20 @@ struct Service {
 };
 
 struct Deployment {
-  std::string id;                 // ecs-svc/<19 digits>
-  std::string status;             // PRIMARY | ACTIVE
-  std::string task_definition;    // ARN
+  std::string id;               // ecs-svc/<19 digits>
+  std::string status;           // PRIMARY | ACTIVE
+  std::string task_definition;  // ARN
   int desired_count = 0;
   int pending_count = 0;
   int running_count = 0;
   int failed_tasks = 0;
-  std::string rollout_state;      // IN_PROGRESS | COMPLETED | FAILED
+  std::string rollout_state;  // IN_PROGRESS | COMPLETED | FAILED
   std::string rollout_state_reason;
   TimePoint created_at;
   TimePoint updated_at;
   // Scheduler bookkeeping, kept by the caller between plans (not part of the API shape).
-  bool had_healthy_task = false;         // the circuit breaker stops evaluating after the first healthy task
-  int consecutive_start_failures = 0;    // tasks that never reached RUNNING, in a row
+  bool had_healthy_task = false;               // the circuit breaker stops evaluating after the first healthy task
+  int consecutive_start_failures = 0;          // tasks that never reached RUNNING, in a row
   std::optional<TimePoint> launch_not_before;  // throttle
 };
 
@@ -101,7 +101,7 @@ struct Task {
   std::string deployment_id;  // startedBy
   std::string last_status;    // PROVISIONING … RUNNING … STOPPED
   std::string desired_status = "RUNNING";
-  std::string availability_zone;  // may be empty
+  std::string availability_zone;        // may be empty
   std::optional<TimePoint> started_at;  // reached RUNNING (required for a RUNNING task to count)
   // One per load balancer of the service; list a target group not registered yet as Initial, else a task
   // registered in only some of its target groups would look healthy.
@@ -149,12 +149,12 @@ struct TaskStop {
 struct Plan {
   std::vector<TaskLaunch> launches;
   std::vector<TaskStop> stops;
-  std::vector<Deployment> deployments;       // the new list, newest first (replaces the input list)
+  std::vector<Deployment> deployments;           // the new list, newest first (replaces the input list)
   std::vector<std::string> dropped_deployments;  // ids that became INACTIVE and leave the list
-  std::string created_deployment;            // id of a rollback deployment created by this plan, or empty
-  std::vector<std::string> acknowledged;     // STOPPED task ids whose consequences are in this plan
-  std::vector<std::string> events;           // service event messages, oldest first
-  bool steady = false;                       // the service is at its steady state
+  std::string created_deployment;                // id of a rollback deployment created by this plan, or empty
+  std::vector<std::string> acknowledged;         // STOPPED task ids whose consequences are in this plan
+  std::vector<std::string> events;               // service event messages, oldest first
+  bool steady = false;                           // the service is at its steady state
 };
 
 // Applying a plan: store `deployments` (drop the others), mark `acknowledged` tasks so they are not passed
@@ -163,9 +163,9 @@ struct Plan {
 Plan plan(const PlanInput& input);
 
 // Helpers, exposed for the caller and for tests.
-int max_tasks(int desired_count, int maximum_percent);          // floor
+int max_tasks(int desired_count, int maximum_percent);                  // floor
 int min_healthy_tasks(int desired_count, int minimum_healthy_percent);  // ceil
-int circuit_breaker_threshold(int desired_count);               // clamp(ceil(D/2), 3, 200)
+int circuit_breaker_threshold(int desired_count);                       // clamp(ceil(D/2), 3, 200)
 bool is_healthy(const Task& task, bool has_load_balancers, TimePoint now, const Timings& timings);
 // The reason to replace the task (its stoppedReason), or nullopt while it is not unhealthy past the grace.
 std::optional<std::string> unhealthy_reason(const Task& task, const Service& service, TimePoint now);

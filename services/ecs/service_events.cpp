@@ -18,16 +18,16 @@ std::string task_list(const std::vector<std::string>& task_ids) {
 
 std::string tasks_started(const std::string& service, const std::vector<std::string>& task_ids,
                           int replaced_unhealthy) {
-  std::string out = svc(service) + " has started " + std::to_string(task_ids.size()) + " tasks: " +
-                    task_list(task_ids) + ".";
+  std::string out =
+      svc(service) + " has started " + std::to_string(task_ids.size()) + " tasks: " + task_list(task_ids) + ".";
   if (replaced_unhealthy > 0)
     out += " Amazon ECS replaced " + std::to_string(replaced_unhealthy) + " tasks due to an unhealthy status.";
   return out;
 }
 
 std::string running_tasks_stopped(const std::string& service, const std::vector<std::string>& task_ids) {
-  return svc(service) + " has stopped " + std::to_string(task_ids.size()) + " running tasks: " +
-         task_list(task_ids) + ".";
+  return svc(service) + " has stopped " + std::to_string(task_ids.size()) + " running tasks: " + task_list(task_ids) +
+         ".";
 }
 
 std::string pending_tasks_stopped(const std::string& service, int count) {
@@ -36,13 +36,12 @@ std::string pending_tasks_stopped(const std::string& service, int count) {
 
 // AWS writes these two without a final period.
 std::string targets_registered(const std::string& service, int count, const std::string& target_group_arn) {
-  return svc(service) + " registered " + std::to_string(count) + " targets in (target-group " +
-         target_group_arn + ")";
+  return svc(service) + " registered " + std::to_string(count) + " targets in (target-group " + target_group_arn + ")";
 }
 
 std::string targets_deregistered(const std::string& service, int count, const std::string& target_group_arn) {
-  return svc(service) + " deregistered " + std::to_string(count) + " targets in (target-group " +
-         target_group_arn + ")";
+  return svc(service) + " deregistered " + std::to_string(count) + " targets in (target-group " + target_group_arn +
+         ")";
 }
 
 std::string draining_began(const std::string& service, const std::string& deployment_id, int count) {

@@ -125,8 +125,7 @@ struct World {
     for (auto& t : in.tasks) {
       if (t.last_status == "STOPPED") continue;
       if (t.desired_status == "STOPPED") {
-        if (t.last_status == "DEACTIVATING" || t.last_status != "RUNNING") t.last_status = "STOPPED";
-        else t.last_status = "DEACTIVATING";
+        t.last_status = t.last_status == "RUNNING" ? "DEACTIVATING" : "STOPPED";
         continue;
       }
       if (t.last_status == "PROVISIONING") {
@@ -480,10 +479,10 @@ TEST_SUITE("ecs.deployment_planner") {
     REQUIRE(p.stops.size() == 1);
     CHECK(p.stops[0].task_id == "a");
     CHECK(p.stops[0].stopped_reason == "Task failed ELB health checks in (target-group " + kTg + ")");
-    CHECK(p.events == std::vector<std::string>{
-                          "(service web) (task a) (port 8080) is unhealthy in (target-group " + kTg +
-                              ") due to (reason Health checks failed with these codes: [503]).",
-                          "(service web) has stopped 1 running tasks: (task a)."});
+    CHECK(p.events ==
+          std::vector<std::string>{"(service web) (task a) (port 8080) is unhealthy in (target-group " + kTg +
+                                       ") due to (reason Health checks failed with these codes: [503]).",
+                                   "(service web) has stopped 1 running tasks: (task a)."});
   }
 
   TEST_CASE("unhealthy task with no room under maximumPercent is stopped first, then replaced") {
@@ -540,12 +539,12 @@ TEST_SUITE("ecs.deployment_planner") {
     CHECK(rollback->rollout_state_reason == "ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/1.");
     CHECK(p.deployments.front().id == "ecs-svc/rollback1");  // newest first
     // Three tasks in a row that never reached RUNNING also start the launch throttle.
-    CHECK(p.events == std::vector<std::string>{
-                          "(service web) is unable to consistently start tasks successfully.",
-                          "(service web) (deployment ecs-svc/2) deployment failed: tasks failed to start.",
-                          "(service web) rolling back to deployment ecs-svc/1.",
-                          "(service web) stopped 2 pending tasks.",
-                          "(service web) has started 2 tasks: (task new3) (task new4)."});
+    CHECK(p.events ==
+          std::vector<std::string>{"(service web) is unable to consistently start tasks successfully.",
+                                   "(service web) (deployment ecs-svc/2) deployment failed: tasks failed to start.",
+                                   "(service web) rolling back to deployment ecs-svc/1.",
+                                   "(service web) stopped 2 pending tasks.",
+                                   "(service web) has started 2 tasks: (task new3) (task new4)."});
     for (const auto& l : p.launches) CHECK(l.deployment_id == "ecs-svc/rollback1");
     CHECK(p.launches.size() == 2);
     // The failed deployment's own (pending) tasks are replaced; the old healthy tasks stay (min 100%).
@@ -569,7 +568,8 @@ TEST_SUITE("ecs.deployment_planner") {
     CHECK(find_deployment(p, "ecs-svc/2")->status == "PRIMARY");
     CHECK(p.launches.empty());
     CHECK(p.stops.empty());
-    CHECK(p.events == std::vector<std::string>{"(service web) (deployment ecs-svc/2) deployment failed: tasks failed to start."});
+    CHECK(p.events ==
+          std::vector<std::string>{"(service web) (deployment ecs-svc/2) deployment failed: tasks failed to start."});
     w.apply(p);
     Plan q = w.run();
     CHECK(q.launches.empty());
@@ -812,7 +812,8 @@ TEST_SUITE("ecs.deployment_planner") {
       w.apply(p);
       CHECK(w.live() <= 4);
       CHECK(w.healthy() >= 2);  // the old tasks keep serving throughout
-      failed_seen = failed_seen || has_event(p, "(service web) (deployment ecs-svc/2) deployment failed: tasks failed to start.");
+      failed_seen =
+          failed_seen || has_event(p, "(service web) (deployment ecs-svc/2) deployment failed: tasks failed to start.");
       completed = p.steady && p.deployments.size() == 1;
       w.advance(seconds(10));
     }
@@ -822,8 +823,9 @@ TEST_SUITE("ecs.deployment_planner") {
     CHECK(w.in.deployments[0].task_definition == "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1");
     CHECK(w.in.deployments[0].rollout_state == "COMPLETED");
     CHECK(w.live_of("ecs-svc/rollback1") == 2);
-    bool unhealthy_event = std::any_of(w.in.service.recent_events.begin(), w.in.service.recent_events.end(),
-                                       [](const ServiceEvent& e) { return e.message.find("is unhealthy in") != std::string::npos; });
+    bool unhealthy_event =
+        std::any_of(w.in.service.recent_events.begin(), w.in.service.recent_events.end(),
+                    [](const ServiceEvent& e) { return e.message.find("is unhealthy in") != std::string::npos; });
     CHECK(unhealthy_event);
   }
 
@@ -834,7 +836,8 @@ TEST_SUITE("ecs.deployment_planner") {
     a.targets.push_back({kTg + "-api", 9090, HealthState::Unhealthy, "Request timed out"});
     CHECK_FALSE(is_healthy(a, true, w.in.now, w.in.timings));
     REQUIRE(unhealthy_reason(a, w.in.service, w.in.now));
-    CHECK(*unhealthy_reason(a, w.in.service, w.in.now) == "Task failed ELB health checks in (target-group " + kTg + "-api)");
+    CHECK(*unhealthy_reason(a, w.in.service, w.in.now) ==
+          "Task failed ELB health checks in (target-group " + kTg + "-api)");
     w.in.service.deployment_configuration.maximum_percent = 100;  // no room: stop first
     Plan p = w.run();
     REQUIRE(p.stops.size() == 1);

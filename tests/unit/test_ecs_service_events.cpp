@@ -19,8 +19,7 @@ TEST_SUITE("ecs.service_events") {
 
   TEST_CASE("load balancer messages: registration has no final period") {
     CHECK(targets_registered("web", 1, kTg) == "(service web) registered 1 targets in (target-group " + kTg + ")");
-    CHECK(targets_deregistered("web", 2, kTg) ==
-          "(service web) deregistered 2 targets in (target-group " + kTg + ")");
+    CHECK(targets_deregistered("web", 2, kTg) == "(service web) deregistered 2 targets in (target-group " + kTg + ")");
     CHECK(draining_began("web", "ecs-svc/8045142110272152487", 1) ==
           "(service web, taskSet ecs-svc/8045142110272152487) has begun draining connections on 1 tasks.");
     CHECK(target_unhealthy("web", "aaa", 8080, kTg, "Health checks failed with these codes: [503]") ==
@@ -53,7 +52,8 @@ TEST_SUITE("ecs.service_events") {
     CHECK(std::string(kContainerHealthStopReason) == "Task failed container health checks");
     CHECK(rollout_in_progress_reason("ecs-svc/1") == "ECS deployment ecs-svc/1 in progress.");
     CHECK(rollout_completed_reason("ecs-svc/1") == "ECS deployment ecs-svc/1 completed.");
-    CHECK(rollout_rollback_reason("ecs-svc/1") == "ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/1.");
+    CHECK(rollout_rollback_reason("ecs-svc/1") ==
+          "ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/1.");
     CHECK(std::string(kCircuitBreakerFailedReason) == "ECS deployment circuit breaker: tasks failed to start.");
   }
 }
