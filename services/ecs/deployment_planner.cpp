@@ -152,8 +152,8 @@ class Planner {
     p.rollout_state_reason = events::kCircuitBreakerFailedReason;
     plan_.events.push_back(events::deployment_failed(svc_.name, p.id));
     if (!svc_.deployment_configuration.circuit_breaker.rollback) return;
-    const Deployment* completed = nullptr;
-    for (const auto& d : deps_)
+    Deployment* completed = nullptr;
+    for (auto& d : deps_)
       if (d.id != p.id && d.rollout_state == "COMPLETED" && (!completed || d.created_at > completed->created_at))
         completed = &d;
     if (!completed) return;  // nothing to roll back to: the deployment stalls (AWS)
@@ -166,6 +166,9 @@ class Planner {
     next.rollout_state_reason = events::rollout_rollback_reason(completed->id);
     next.created_at = next.updated_at = in_.now;
     std::string completed_id = completed->id;
+    // AWS: the rollback target leaves COMPLETED, so a failing rollback cannot roll back to it again.
+    completed->rollout_state = "IN_PROGRESS";
+    completed->rollout_state_reason = events::rollout_in_progress_reason(completed_id);
     p.status = "ACTIVE";
     plan_.events.push_back(events::rolling_back(svc_.name, completed_id));
     plan_.created_deployment = next.id;

@@ -18,7 +18,8 @@
 // - Circuit breaker: threshold clamp(ceil(D / 2), 3, 200). A failure is a task of the PRIMARY deployment
 //   that stops on its own (not by the user or the scheduler) or that the scheduler stops for failed health
 //   checks. Once the deployment has one healthy task, failedTasks resets to 0 and is no longer evaluated.
-//   FAILED with rollback: a new PRIMARY deployment of the newest COMPLETED deployment's task definition.
+//   FAILED with rollback: a new PRIMARY deployment of the newest COMPLETED deployment's task definition;
+//   that COMPLETED deployment goes back to IN_PROGRESS, so a failing rollback cannot roll back again (AWS).
 //   FAILED without rollback: the service stalls (nothing started or stopped).
 // - Throttle: after `throttle_after` consecutive tasks that never reached RUNNING, launches wait
 //   throttle_base × 2^(n - throttle_after), at most throttle_max (AWS: up to 27 min); reset when a task of

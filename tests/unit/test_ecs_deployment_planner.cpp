@@ -554,6 +554,31 @@ TEST_SUITE("ecs.deployment_planner") {
     CHECK(p.stops[0].stopped_reason == "Scaling activity initiated by (deployment ecs-svc/rollback1)");
   }
 
+  TEST_CASE("a failing rollback does not roll back again: its target left COMPLETED") {
+    World w = rolling_update(2, 100, 200);
+    w.in.service.deployment_configuration.circuit_breaker = {true, true};
+    w.in.deployments[1].failed_tasks = 2;
+    Task& t = w.pending_task("f", "ecs-svc/2");
+    t.last_status = "STOPPED";
+    t.desired_status = "STOPPED";
+    t.stop_code = "TaskFailedToStart";
+    Plan p = w.run();
+    REQUIRE(p.created_deployment == "ecs-svc/rollback1");
+    CHECK(find_deployment(p, "ecs-svc/1")->rollout_state == "IN_PROGRESS");
+    w.apply(p);
+    w.in.deployments.front().failed_tasks = 2;  // the rollback deployment fails too
+    REQUIRE(w.in.deployments.front().id == "ecs-svc/rollback1");
+    Task& u = w.pending_task("g", "ecs-svc/rollback1");
+    u.last_status = "STOPPED";
+    u.desired_status = "STOPPED";
+    u.stop_code = "TaskFailedToStart";
+    Plan q = w.run();
+    CHECK(find_deployment(q, "ecs-svc/rollback1")->rollout_state == "FAILED");
+    CHECK(q.created_deployment.empty());
+    CHECK(find_deployment(q, "ecs-svc/rollback1")->status == "PRIMARY");  // stalled
+    CHECK(q.launches.empty());
+  }
+
   TEST_CASE("circuit breaker without rollback: the deployment fails and stalls") {
     World w = rolling_update(2, 100, 200);
     w.in.service.deployment_configuration.circuit_breaker = {true, false};
