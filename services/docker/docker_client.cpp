@@ -176,8 +176,9 @@ void DockerClient::kill_container(const std::string& id, const std::string& sign
   throw_if_failed(reply, "kill container " + id);
 }
 
-int DockerClient::wait_container(const std::string& id, std::chrono::milliseconds timeout) {
-  const auto reply = call("POST", "/containers/" + esc(id) + "/wait?condition=not-running", {}, timeout);
+int DockerClient::wait_container(const std::string& id, std::chrono::milliseconds timeout,
+                                 const std::string& condition) {
+  const auto reply = call("POST", "/containers/" + esc(id) + "/wait?condition=" + esc(condition), {}, timeout);
   throw_if_failed(reply, "wait for container " + id);
   const auto body = parse_body(reply, "wait for container " + id);
   if (body.contains("Error") && body["Error"].is_object() && body["Error"].value("Message", std::string()).size())

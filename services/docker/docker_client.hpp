@@ -62,8 +62,10 @@ class DockerClient {
   void start_container(const std::string& id);              // already running is not an error
   void stop_container(const std::string& id, std::optional<int> timeout_seconds = std::nullopt);
   void kill_container(const std::string& id, const std::string& signal = "SIGKILL");
-  // Waits until the container is not running and returns its exit code; throws DockerError(0, …) on timeout.
-  int wait_container(const std::string& id, std::chrono::milliseconds timeout);
+  // Waits for `condition` (not-running: returns at once for a created container; next-exit; removed) and
+  // returns the exit code; throws DockerError (timed_out()) when the timeout passes first.
+  int wait_container(const std::string& id, std::chrono::milliseconds timeout,
+                     const std::string& condition = "not-running");
   std::optional<ContainerInfo> inspect_container(const std::string& id);  // nullopt when absent
   void remove_container(const std::string& id, bool force = true, bool volumes = true);  // absent is fine
   std::vector<ContainerSummary> list_containers(const Labels& label_filter, bool all = true);

@@ -32,7 +32,7 @@ bool EventStream::sleep_for(std::chrono::milliseconds delay) {
 void EventStream::run() {
   using namespace std::chrono_literals;
   auto backoff = 250ms;
-  std::int64_t since = 0;  // seconds; 0 = only new events
+  std::int64_t since = 0;  // seconds: events are replayed from here (may repeat the last second's)
   while (!stop_) {
     bool got_through = false;
     std::string why;
@@ -43,6 +43,8 @@ void EventStream::run() {
       connected_ = true;
       got_through = true;
       backoff = 250ms;
+      // Replay from "now" so nothing falls between the owner's resync in on_connected and the stream opening.
+      if (since == 0) since = static_cast<std::int64_t>(std::time(nullptr));
       if (options_.on_connected) options_.on_connected();
       client_.stream_events(options_.label_filter, options_.types, since,
                             [this, &since](const DockerEvent& event) {
@@ -56,7 +58,6 @@ void EventStream::run() {
       why = e.what();
     }
     if (stop_) break;
-    if (since == 0) since = static_cast<std::int64_t>(std::time(nullptr));
     if (connected_.exchange(false) || !got_through) {
       if (got_through || backoff == 250ms) log::warn("docker events: " + why + "; reconnecting");
       if (got_through && options_.on_disconnected) options_.on_disconnected(why);

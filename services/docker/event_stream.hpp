@@ -1,8 +1,9 @@
 #pragma once
 // Watches the Docker event stream (filtered by labels) on its own thread, calling on_event for each event on
 // that thread. When the daemon goes away it reconnects with backoff (0.25 s doubling to 5 s) and resumes from
-// the last event's time; on_connected runs after each (re)connection so the owner can resync state it may
-// have missed while disconnected.
+// the last event's time (events of that second may come twice: handle them idempotently); on_connected runs
+// after each (re)connection, before events flow, so the owner can resync state it may have missed while
+// disconnected.
 
 #include <atomic>
 #include <condition_variable>

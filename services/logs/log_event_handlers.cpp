@@ -16,6 +16,7 @@ constexpr std::int64_t kHour = 3600 * 1000;
 constexpr std::int64_t kDay = 24 * kHour;
 constexpr std::size_t kMaxBatchBytes = 1048576;  // PutLogEvents: messages + 26 bytes per event
 constexpr std::size_t kEventOverhead = 26;
+constexpr std::size_t kMaxEventBytes = 262144;  // one event, message + overhead
 constexpr std::size_t kMaxReplyBytes = 1048576;  // Get/FilterLogEvents answer at most 1 MB of events
 constexpr std::size_t kEventsLimit = 10000;
 constexpr std::size_t kFilterScanBatch = 2000;
@@ -46,7 +47,13 @@ Json LogsService::put_log_events(RequestContext& ctx, const Json& in) {
   auto stream = require_stream(scope, group.id, in["logStreamName"]);
   const auto& input = in["logEvents"];
   std::size_t bytes = 0;
-  for (const auto& event : input) bytes += event["message"].get_ref<const std::string&>().size() + kEventOverhead;
+  for (const auto& event : input) {
+    const std::size_t size = event["message"].get_ref<const std::string&>().size() + kEventOverhead;
+    if (size > kMaxEventBytes)
+      throw AwsError{"InvalidParameterException", "Log event too large: " + std::to_string(size) +
+                                                      " bytes exceeds limit of " + std::to_string(kMaxEventBytes)};
+    bytes += size;
+  }
   if (bytes > kMaxBatchBytes)
     throw AwsError{"InvalidParameterException", "Upload too large: " + std::to_string(bytes) +
                                                     " bytes exceeds limit of " + std::to_string(kMaxBatchBytes)};
@@ -78,6 +85,7 @@ Json LogsService::put_log_events(RequestContext& ctx, const Json& in) {
     }
   }
   store_events(scope, stream, accepted);
+  if (cutoff > 0) events_.expire(scope, group.id, cutoff);  // retention also frees what it hides
   Json out = {{"nextSequenceToken", encode_event_key({now, static_cast<std::int64_t>(accepted.size())})}};
   if (!rejected.empty()) out["rejectedLogEventsInfo"] = rejected;
   return out;

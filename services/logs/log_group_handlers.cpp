@@ -37,7 +37,11 @@ Json LogsService::create_log_group(RequestContext& ctx, const Json& in) {
     throw AwsError{"InvalidParameterException", "Log groups starting with AWS/ are reserved for AWS."};
   if (store_.get(scope, kLogGroup, name))
     throw AwsError{"ResourceAlreadyExistsException", "The specified log group already exists"};
-  auto group = create_group(scope, name, in.value("tags", Json::object()));
+  const Json tags = in.value("tags", Json::object());
+  for (const auto& [key, value] : tags.items())
+    if (key.starts_with("aws:"))
+      throw AwsError{"InvalidParameterException", "Tag keys starting with aws: are reserved for AWS use."};
+  auto group = create_group(scope, name, tags);
   if (in.contains("kmsKeyId")) group.document["kmsKeyId"] = in["kmsKeyId"];
   if (in.contains("logGroupClass")) group.document["logGroupClass"] = in["logGroupClass"];
   if (in.contains("deletionProtectionEnabled")) group.document["deletionProtectionEnabled"] = in["deletionProtectionEnabled"];

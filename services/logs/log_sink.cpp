@@ -1,5 +1,7 @@
 #include "services/logs/log_sink.hpp"
 
+#include "emulator/log.hpp"
+
 namespace albatross::logs {
 namespace {
 
@@ -15,7 +17,11 @@ void LogSink::push(const AwslogsDestination& destination, std::int64_t timestamp
   bool post = false;
   {
     std::lock_guard lock(mutex_);
-    if (queued_count_ >= kMaxQueuedLines) return;
+    if (queued_count_ >= kMaxQueuedLines) {
+      if (!overflowing_) log::warn("logs: the control thread is behind; dropping container log lines until it catches up");
+      overflowing_ = true;
+      return;
+    }
     auto& batch = queued_[destination];
     for (std::size_t at = 0; at < message.size(); at += kMaxMessageBytes) {
       batch.push_back({timestamp_ms, message.substr(at, kMaxMessageBytes)});
@@ -33,6 +39,7 @@ void LogSink::flush() {
     batches.swap(queued_);
     queued_count_ = 0;
     flush_posted_ = false;
+    overflowing_ = false;
   }
   for (auto& [destination, events] : batches) write_(destination, std::move(events));
 }

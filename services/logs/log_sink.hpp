@@ -51,6 +51,7 @@ class LogSink {
   std::map<AwslogsDestination, std::vector<NewEvent>> queued_;
   std::size_t queued_count_ = 0;
   bool flush_posted_ = false;
+  bool overflowing_ = false;  // lines are being dropped (reported once per episode)
 };
 
 }  // namespace albatross::logs

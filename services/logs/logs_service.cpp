@@ -110,16 +110,21 @@ bool LogsService::append(const AwslogsDestination& destination, std::vector<NewE
   try {
     deps_.db.in_transaction([&] {
       const auto& scope = destination.scope;
-      if (!store_.get(scope, kLogGroup, destination.group)) {
+      auto group = store_.get(scope, kLogGroup, destination.group);
+      if (!group) {
         if (!destination.create_group) return;
-        create_group(scope, destination.group, Json::object());
+        group = create_group(scope, destination.group, Json::object());
       }
       auto stream = store_.get(scope, kLogStream, destination.group + ":" + destination.stream);
       if (!stream) stream = create_stream(scope, destination.group, destination.stream);
       // Container lines arrive in order per stream, but stdout and stderr may interleave slightly.
       std::stable_sort(events.begin(), events.end(),
                        [](const NewEvent& a, const NewEvent& b) { return a.timestamp < b.timestamp; });
+      // Lines older than the group's retention are dropped, as PutLogEvents would reject them.
+      const auto cutoff = retention_cutoff(group->document);
+      std::erase_if(events, [cutoff](const NewEvent& event) { return event.timestamp < cutoff; });
       store_events(scope, *stream, events);
+      if (cutoff > 0) events_.expire(scope, group->id, cutoff);
       written = true;
     });
   } catch (const std::exception& e) {

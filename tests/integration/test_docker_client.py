@@ -4,6 +4,7 @@ The client's cases live in the unit-test binary (tests/unit/docker/docker_live_t
 ALBATROSS_DOCKER_LIVE=1: these tests build the images, set the variables, run the suite and check that it ran,
 passed and left nothing behind."""
 
+import base64
 import http.server
 import json
 import os
@@ -16,8 +17,6 @@ import time
 import uuid
 
 import pytest
-
-from conftest import wait_until
 
 SUITE_TIMEOUT = 300
 
@@ -78,11 +77,16 @@ class FakeDaemon:
     event then drops the connection. Between connections it can go away entirely (socket removed) for a while,
     like a restarting dockerd."""
 
-    def __init__(self, path):
+    DOWNTIME = 1.0  # seconds the daemon stays away when it "restarts"
+
+    def __init__(self, path, restart_after_first_events=False):
         self.path = path
+        self.restart_after_first_events = restart_after_first_events
+        self.up_at = None  # time.monotonic() when it came back after the restart
         self.server = None
         self.event_requests = []  # query strings of the /events calls
         self.event_times = []  # time.monotonic() of each
+        self.pulls = []  # (query, X-Registry-Auth) of each POST .../images/create
         self.lock = threading.Lock()
 
     def start(self):
@@ -122,7 +126,27 @@ class FakeDaemon:
                     self.wfile.write(b"%x\r\n%s\r\n" % (len(line), line))
                     self.wfile.flush()
                     self.close_connection = True  # drop the stream without the final chunk
+                    if number == 1 and daemon.restart_after_first_events:
+                        threading.Thread(target=daemon.restart, daemon=True).start()
                     return
+                self.reply(404, json.dumps({"message": "page not found"}))
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    self.rfile.read(length)
+                if "/images/create?" in self.path:
+                    with daemon.lock:
+                        daemon.pulls.append((self.path, self.headers.get("X-Registry-Auth")))
+                    # Like dockerd: 200 and one JSON message per line; a failure arrives inside the stream.
+                    messages = [{"status": "Pulling from team/app", "id": "v1"},
+                                {"status": "Downloading", "id": "abc", "progress": "[==>  ] 1kB/2kB"}]
+                    if "fail" in self.path:
+                        messages.append({"errorDetail": {"message": "unauthorized: bad token"},
+                                         "error": "unauthorized: bad token"})
+                    else:
+                        messages.append({"status": "Status: Downloaded newer image for team/app:v1"})
+                    return self.reply(200, "".join(json.dumps(m) + "\r\n" for m in messages))
                 self.reply(404, json.dumps({"message": "page not found"}))
 
         class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
@@ -137,6 +161,14 @@ class FakeDaemon:
         self.server = Server(self.path, Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
+    def restart(self):
+        """Goes away (socket removed: connections fail) for DOWNTIME seconds, then serves again. The wait is the
+        simulated outage itself, done by the fake daemon, so the test does not depend on pytest's timing."""
+        self.stop()
+        threading.Event().wait(self.DOWNTIME)
+        self.start()
+        self.up_at = time.monotonic()
+
     def stop(self):
         if self.server:
             self.server.shutdown()
@@ -148,27 +180,22 @@ class FakeDaemon:
 
 def test_event_stream_reconnects_with_backoff_when_the_daemon_restarts(albatross_bin):
     workdir = tempfile.mkdtemp(prefix="albatross-fake-docker-")
-    fake = FakeDaemon(os.path.join(workdir, "docker.sock"))
+    fake = FakeDaemon(os.path.join(workdir, "docker.sock"), restart_after_first_events=True)
     fake.start()
     proc = None
     try:
-        # The C++ side (suite docker-fake) waits for three events over three connections.
+        # The C++ side (suite docker-fake) waits for four events, one per connection; after the first one the
+        # fake daemon restarts (gone for a second, then back).
         proc = subprocess.Popen([unit_tests_binary(albatross_bin), "--test-suite=docker-fake", "--no-colors"],
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                 env={**os.environ, "ALBATROSS_DOCKER_FAKE_HOST": f"unix://{fake.path}"})
-        wait_until(lambda: len(fake.event_requests) >= 1, timeout=20, message="first events call")
-        # The daemon "restarts": gone for a while (connections refused), then back.
-        fake.stop()
-        down_at = time.monotonic()
-        wait_until(lambda: time.monotonic() - down_at > 1.0, timeout=5)
-        fake.start()
-        up_at = time.monotonic()
         output, _ = proc.communicate(timeout=60)
         counts = re.search(r"test cases:\s*(\d+)\s*\|\s*(\d+) passed\s*\|\s*(\d+) failed", output)
         assert proc.returncode == 0 and counts and int(counts.group(1)) >= 1 and counts.group(3) == "0", output
-        assert any(t > up_at for t in fake.event_times), "no reconnection after the daemon came back"
+        assert fake.up_at is not None and any(t > fake.up_at for t in fake.event_times), \
+            "no reconnection after the daemon came back"
         # After the first connection the client resumes from the last event's time.
-        assert "since=" not in fake.event_requests[0]
+        assert "since=" in fake.event_requests[0]  # the first connection replays from when it connected
         assert all("since=17000000" in path for path in fake.event_requests[1:]), fake.event_requests
         assert all("filters=" in path for path in fake.event_requests)
     finally:
@@ -191,3 +218,22 @@ def test_images_are_from_scratch_and_labelled(test_images):
     out = subprocess.run(["docker", "run", "--rm", test_images["busybox"], "sh", "-c", "echo ok; id -u"],
                          capture_output=True, text=True, timeout=60)
     assert out.stdout.split() == ["ok", "0"]
+
+
+def test_image_pull_streams_progress_sends_credentials_and_surfaces_errors(albatross_bin):
+    workdir = tempfile.mkdtemp(prefix="albatross-fake-docker-")
+    fake = FakeDaemon(os.path.join(workdir, "docker.sock"))
+    fake.start()
+    try:
+        rc, ran, failed, output = run_suite(unit_tests_binary(albatross_bin), "docker-fake-pull",
+                                            {"ALBATROSS_DOCKER_FAKE_HOST": f"unix://{fake.path}"})
+        assert rc == 0 and failed == 0 and ran >= 1, output
+        assert len(fake.pulls) == 2
+        query, auth = fake.pulls[0]
+        assert "fromImage=127.0.0.1%3A5000%2Fteam%2Fapp" in query and "tag=v1" in query
+        padded = auth + "=" * (-len(auth) % 4)
+        assert json.loads(base64.urlsafe_b64decode(padded)) == {
+            "username": "AWS", "password": "secret/token+", "serveraddress": "127.0.0.1:5000"}
+    finally:
+        fake.stop()
+        os.rmdir(workdir)

@@ -202,9 +202,12 @@ def test_put_log_events_checks_batches_like_aws(logs, server, account):
                                                           "logEvents": [{"timestamp": now, "message": ""}]})
     assert status == 400 and body["__type"] == "InvalidParameterException"
     assert "length greater than or equal to 1" in body["message"]
-    code, _ = error_of(lambda: logs.put_log_events(logGroupName="g", logStreamName="s", logEvents=[
-        {"timestamp": now, "message": "x" * 600000}, {"timestamp": now, "message": "y" * 600000}]))
-    assert code == "InvalidParameterException"
+    code, message = error_of(lambda: logs.put_log_events(logGroupName="g", logStreamName="s", logEvents=[
+        {"timestamp": now, "message": "x" * 300000}]))
+    assert code == "InvalidParameterException" and "Log event too large" in message
+    code, message = error_of(lambda: logs.put_log_events(logGroupName="g", logStreamName="s", logEvents=[
+        {"timestamp": now, "message": "x" * 200000} for _ in range(6)]))
+    assert code == "InvalidParameterException" and "exceeds limit of 1048576" in message
     code, message = error_of(lambda: logs.put_log_events(logGroupName="g", logStreamName="nope", logEvents=[
         {"timestamp": now, "message": "a"}]))
     assert (code, message) == ("ResourceNotFoundException", "The specified log stream does not exist.")
@@ -380,3 +383,32 @@ def test_events_survive_kill_9(make_server):
     events = logs.get_log_events(logGroupName="g", logStreamName="s", startFromHead=True)["events"]
     assert [e["message"] for e in events] == ["one", "two"]
     assert logs.describe_log_groups()["logGroups"][0]["storedBytes"] == 6
+
+
+# ------------------------------------------------------------------------------------------------
+# robustness
+# ------------------------------------------------------------------------------------------------
+
+IMPLEMENTED = ["CreateLogGroup", "DeleteLogGroup", "DescribeLogGroups", "PutRetentionPolicy", "DeleteRetentionPolicy",
+               "CreateLogStream", "DeleteLogStream", "DescribeLogStreams", "PutLogEvents", "GetLogEvents",
+               "FilterLogEvents", "TagResource", "UntagResource", "ListTagsForResource", "TagLogGroup",
+               "UntagLogGroup", "ListTagsLogGroup"]
+
+
+@pytest.mark.parametrize("payload", [
+    {},
+    {"logGroupName": "g", "logStreamName": "s", "logEvents": [{"timestamp": 1, "message": "m"}]},
+    {"logGroupName": "g", "logGroupIdentifier": "arn:aws:logs:us-east-1:1:destination:x", "logStreamName": "s"},
+    {"logGroupName": ["not", "a", "string"], "limit": "many", "nextToken": 7},
+    {"logGroupIdentifier": "arn:aws:logs:us-east-1:000000000000:log-group", "resourceArn": "arn:nope",
+     "tags": {"k": "v"}, "tagKeys": ["k"], "retentionInDays": 7, "filterPattern": "{ $.x = ", "nextToken": "f/x"},
+])
+def test_bad_input_gets_an_aws_error_never_a_5xx(server, account, payload):
+    raw(server, account, "CreateLogGroup", {"logGroupName": "g"})
+    for operation in IMPLEMENTED:
+        status, body = raw(server, account, operation, payload)
+        assert status < 500, (operation, status, body)
+        if status != 200:
+            assert body["__type"] in ("InvalidParameterException", "ResourceNotFoundException",
+                                      "ResourceAlreadyExistsException", "SerializationException"), (operation, body)
+            assert body.get("message"), (operation, body)

@@ -1,6 +1,7 @@
 // The event stream against a fake daemon that drops every stream and restarts once: driven by
 // tests/integration/test_docker_client.py, which sets ALBATROSS_DOCKER_FAKE_HOST.
 #include "services/docker/event_stream.hpp"
+#include "services/docker/image_reference.hpp"
 
 #include <doctest/doctest.h>
 
@@ -49,6 +50,29 @@ TEST_CASE("fake: the event stream reconnects after drops and a daemon restart, c
   CHECK(connections.load() >= 4);
   CHECK(disconnections.load() >= 3);
   CHECK(ids.count("c1") == 1);
+}
+
+}  // TEST_SUITE
+
+TEST_SUITE("docker-fake-pull" * doctest::skip(fake_host() == nullptr)) {
+
+TEST_CASE("fake: a pull reports progress lines, sends X-Registry-Auth and surfaces an error from the stream") {
+  DockerClient client({parse_docker_host(fake_host()), 2000ms, 5000ms});
+  std::vector<std::string> progress;
+  PullOptions options{registry_auth_header("AWS", "secret/token+", "127.0.0.1:5000"),
+                      [&](const std::string& line) { progress.push_back(line); }};
+  client.pull_image("127.0.0.1:5000/team/app:v1", options);
+  REQUIRE(progress.size() == 3);
+  CHECK(progress[0] == "v1: Pulling from team/app");
+  CHECK(progress[1] == "abc: Downloading [==>  ] 1kB/2kB");
+  try {
+    client.pull_image("127.0.0.1:5000/team/fail:v1", options);
+    FAIL("the pull must fail");
+  } catch (const DockerError& e) {
+    CHECK(std::string(e.what()).find("unauthorized: bad token") != std::string::npos);
+    CHECK(std::string(e.what()).find("127.0.0.1:5000/team/fail:v1") != std::string::npos);
+    CHECK_FALSE(e.unreachable());
+  }
 }
 
 }  // TEST_SUITE
