@@ -109,8 +109,26 @@ void TaskRuntime::launch(const storage::Scope& scope, const storage::Resource& t
   for (const auto& container : tracked.plan.containers) auth[container.spec.image] = registry_auth_[container.spec.image];
   const TaskLaunchPlan plan = tracked.plan;
   const std::string arn = task.id;
+  auto epoch = epoch_;
+  const std::uint64_t started_epoch = epoch->load();
   ecs_.scheduler().offload(
-      [docker, result, plan, auth] {
+      [docker, result, plan, auth, epoch, started_epoch] {
+        // A reset meanwhile drops on_created: remove what this launch created so nothing is left behind.
+        struct Cleanup {
+          docker::DockerClient& docker;
+          Created& result;
+          std::atomic<std::uint64_t>& epoch;
+          std::uint64_t started;
+          ~Cleanup() {
+            if (epoch.load() == started) return;
+            for (const auto& [name, id] : result.ids) {
+              try {
+                docker.remove_container(id, true, true);
+              } catch (const std::exception&) {
+              }
+            }
+          }
+        } cleanup{*docker, *result, *epoch, started_epoch};
         result->pull_started = Clock::now();
         for (const auto& container : plan.containers) {
           const std::string& image = container.spec.image;

@@ -10,6 +10,7 @@
 // SIGKILL after stopTimeout; STOPPED once every container exited; containers then removed).
 // Only containers labelled with this emulator's instance id are ever touched.
 
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <map>
@@ -117,6 +118,8 @@ class TaskRuntime {
   EcsService& ecs_;
   std::string instance_id_;
   std::shared_ptr<docker::DockerClient> docker_;
+  // Bumped by reset(): work already on the pool that created containers for a forgotten task removes them.
+  std::shared_ptr<std::atomic<std::uint64_t>> epoch_ = std::make_shared<std::atomic<std::uint64_t>>(0);
   std::unique_ptr<docker::EventStream> events_;
   std::map<std::string, Tracked> tracked_;
   std::map<std::string, std::string> registry_auth_;  // image reference → X-Registry-Auth (launch-time)

@@ -57,9 +57,23 @@ void TaskRuntime::shutdown() {
 }
 
 void TaskRuntime::reset() {
+  ++*epoch_;
+  // Synchronous on purpose: after a reset none of this instance's containers may remain. A removal already
+  // in progress elsewhere (a task that just stopped) answers 409, so wait a little for the list to empty.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   try {
-    for (const auto& summary : docker_->list_containers({{kInstanceLabel, instance_id_}}))
-      docker_->remove_container(summary.id, true, true);
+    for (;;) {
+      const auto left = docker_->list_containers({{kInstanceLabel, instance_id_}});
+      if (left.empty() || std::chrono::steady_clock::now() > deadline) break;
+      for (const auto& summary : left) {
+        try {
+          docker_->remove_container(summary.id, true, true);
+        } catch (const std::exception& e) {
+          log::debug("ecs: reset: " + std::string(e.what()));
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
   } catch (const std::exception& e) {
     log::warn(std::string("ecs: reset could not remove containers: ") + e.what());
   }
