@@ -175,8 +175,11 @@ Json EcsService::create_service(RequestContext& ctx, const Json& in) {
   doc["deployments"] = Json::array({new_deployment(new_deployment_id(), doc, created)});
   auto stored = store().put(scope, {kService, arn, cluster.id, name, doc});
   apply_tags(scope, arn, in.value("tags", Json::array()));
+  // The answer shows the service as created (no events, nothing running yet), as AWS's does; the first
+  // tasks are launched in this same transaction.
+  const Json answer = render(*this, scope, stored, false);
   service_scheduler().reconcile(scope, stored);
-  return {{"service", render(*this, scope, stored, false)}};
+  return {{"service", answer}};
 }
 
 Json EcsService::update_service(RequestContext& ctx, const Json& in) {
