@@ -61,7 +61,8 @@ Json EcsService::new_cluster_document(const storage::Scope& scope, const std::st
           {"status", "ACTIVE"},
           {"settings", Json::array({{{"name", "containerInsights"}, {"value", "disabled"}}})},
           {"capacityProviders", Json::array()},
-          {"defaultCapacityProviderStrategy", Json::array()}};
+          {"defaultCapacityProviderStrategy", Json::array()},
+          {"_createdAt", now()}};
 }
 
 storage::Resource EcsService::cluster_for_work(const storage::Scope& scope, const std::string& reference) {
@@ -146,6 +147,8 @@ ServiceDefinition EcsService::definition() {
       {"StopTask", &EcsService::stop_task},
       {"DescribeTasks", &EcsService::describe_tasks},
       {"ListTasks", &EcsService::list_tasks},
+      {"ListContainerInstances", &EcsService::list_container_instances},
+      {"DescribeContainerInstances", &EcsService::describe_container_instances},
       {"CreateService", &EcsService::create_service},
       {"UpdateService", &EcsService::update_service},
       {"DescribeServices", &EcsService::describe_services},

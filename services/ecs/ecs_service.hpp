@@ -97,6 +97,9 @@ class EcsService {
   Json stop_task(RequestContext& ctx, const Json& in);
   Json describe_tasks(RequestContext& ctx, const Json& in);
   Json list_tasks(RequestContext& ctx, const Json& in);
+  // container_instance_handlers.cpp
+  Json list_container_instances(RequestContext& ctx, const Json& in);
+  Json describe_container_instances(RequestContext& ctx, const Json& in);
   // service_handlers.cpp
   Json create_service(RequestContext& ctx, const Json& in);
   Json update_service(RequestContext& ctx, const Json& in);
@@ -161,11 +164,17 @@ class EcsService {
   using ImageResolver = std::function<std::pair<std::string, std::string>(const storage::Scope&, const std::string&)>;
   void set_image_resolver(ImageResolver resolver) { image_resolver_ = std::move(resolver); }
   const ImageResolver& image_resolver() const { return image_resolver_; }
+  // "name:ip" entries added to every task's /etc/hosts (e.g. load balancer DNS names → an address containers
+  // can reach the data plane on). Set from app.cpp; none by default.
+  using ExtraHostsProvider = std::function<std::vector<std::string>(const storage::Scope&)>;
+  void set_extra_hosts_provider(ExtraHostsProvider provider) { extra_hosts_provider_ = std::move(provider); }
+  const ExtraHostsProvider& extra_hosts_provider() const { return extra_hosts_provider_; }
 
  private:
   EcsDependencies deps_;
   storage::ResourceStore store_;
   ImageResolver image_resolver_;
+  ExtraHostsProvider extra_hosts_provider_;
   std::unique_ptr<TaskRuntime> runtime_;
   std::unique_ptr<ServiceScheduler> service_scheduler_;
 };

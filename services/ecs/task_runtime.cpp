@@ -64,6 +64,7 @@ LaunchOptions TaskRuntime::launch_options(const storage::Scope& scope, const Jso
   options.instance_id = instance_id_;
   const Clock& clock = ecs_.clock();
   options.scale_seconds = [&clock](double seconds) { return clock.scaled(seconds).count() / 1000.0; };
+  if (ecs_.extra_hosts_provider()) options.extra_hosts = ecs_.extra_hosts_provider()(scope);
   for (const auto& container : task_definition["containerDefinitions"]) {
     const std::string image = container["image"];
     if (!ecs_.image_resolver()) continue;

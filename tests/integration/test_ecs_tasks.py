@@ -289,3 +289,25 @@ def test_awslogs_streams_container_output(ecs_server, test_images):
                                              "logDriver": "awslogs", "options": {"awslogs-group": "g"}}}])
     assert ei.value.response["Error"]["Message"] == \
         "Fargate requires task definition to have execution role ARN to support log driver awslogs."
+
+
+def test_start_task_on_the_emulated_container_instance(ecs, test_images):
+    ecs.create_cluster(clusterName="ec2")
+    [instance] = ecs.list_container_instances(cluster="ec2")["containerInstanceArns"]
+    assert instance.startswith("arn:aws:ecs:us-east-1:") and ":container-instance/ec2/" in instance
+    td = ecs.register_task_definition(family="st", containerDefinitions=[
+        {"name": "main", "image": test_images["busybox"], "memory": 32, "command": ["sleep", "600"],
+         "stopTimeout": 1}])["taskDefinition"]["taskDefinitionArn"]
+    started = ecs.start_task(cluster="ec2", taskDefinition=td, containerInstances=[instance.rsplit("/", 1)[1]],
+                             startedBy="starter")
+    assert started["failures"] == []
+    task = started["tasks"][0]
+    assert task["containerInstanceArn"] == instance and task["launchType"] == "EC2"
+    wait_status(ecs, task["taskArn"], "RUNNING", cluster="ec2")
+    described = ecs.describe_container_instances(cluster="ec2", containerInstances=[instance])["containerInstances"][0]
+    assert described["runningTasksCount"] == 1 and described["status"] == "ACTIVE"
+    assert described["ec2InstanceId"].startswith("i-")
+    missing = ecs.start_task(cluster="ec2", taskDefinition=td, containerInstances=["nope"])
+    assert missing["tasks"] == [] and missing["failures"][0]["reason"] == "MISSING"
+    ecs.stop_task(cluster="ec2", task=task["taskArn"])
+    wait_status(ecs, task["taskArn"], "STOPPED", cluster="ec2")
