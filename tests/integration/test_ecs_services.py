@@ -117,13 +117,29 @@ def test_service_behind_alb_rolls_out_new_revision(ecs_server, ecs, elb, test_im
     assert set(ip for ip, _ in elb.health(tg)) == ips
     assert names_behind(listener) == {"v1"}
 
-    # roll out v2: new tasks first, then the old ones deregistered, drained and stopped
+    # roll out v2: new tasks first, then the old ones deregistered, drained and stopped — while a client keeps
+    # sending requests through the ALB, none of which may fail
+    import threading
+    statuses, stop_load = [], threading.Event()
+
+    def load():
+        while not stop_load.is_set():
+            try:
+                statuses.append(listener.http("GET", "/during-rollout", timeout=5).status)
+            except Exception as e:  # noqa: BLE001 - a failed request is what this counts
+                statuses.append(repr(e))
+
+    loader = threading.Thread(target=load)
+    loader.start()
     td2 = register(ecs, test_images, name="v2")
     updated = ecs.update_service(service="web", taskDefinition=td2)["service"]
     assert updated["taskDefinition"] == td2
     assert [d["status"] for d in updated["deployments"]] == ["PRIMARY", "ACTIVE"]
     done = wait_until(lambda: (lambda s: s if s and s["taskDefinition"] == td2 else None)(stable(ecs, "web", 2)),
                       timeout=DEADLINE, interval=0.2, message="rollout complete")
+    stop_load.set()
+    loader.join(timeout=10)
+    assert len(statuses) > 20 and set(statuses) == {200}, [s for s in statuses if s != 200][:5]
     messages = [e["message"] for e in done["events"]]
     assert any(m.startswith("(service web) deregistered") for m in messages), messages
     assert any(re.match(r"\(service web, taskSet ecs-svc/\d{19}\) has begun draining connections on \d+ tasks\.", m)
