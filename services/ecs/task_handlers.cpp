@@ -126,9 +126,13 @@ Json EcsService::run_task(RequestContext& ctx, const Json& in) {
     throw AwsError{"InvalidParameterException", "Task definition does not support launch_type " + where.launch_type + "."};
   check_network(definition.document, in);
   check_overrides(definition.document, in.value("overrides", Json::object()));
+  Json tags = in.value("tags", Json::array());
+  if (in.value("propagateTags", "NONE") == "TASK_DEFINITION")  // the task's own tags win over copied ones
+    for (const auto& tag : tags_of(scope, definition.id))
+      if (std::none_of(tags.begin(), tags.end(), [&](const Json& own) { return own["key"] == tag["key"]; }))
+        tags.push_back(tag);
   LaunchRequest request{count, where.launch_type, where.capacity_provider, in.value("networkConfiguration", Json()),
-                        in.value("overrides", Json()), in.value("group", ""), in.value("startedBy", ""),
-                        in.value("tags", Json::array())};
+                        in.value("overrides", Json()), in.value("group", ""), in.value("startedBy", ""), tags};
   Json tasks = Json::array();
   for (const auto& task : launch_tasks(scope, cluster, definition, request))
     tasks.push_back(render_task(*this, scope, task, true));

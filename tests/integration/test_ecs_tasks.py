@@ -311,3 +311,15 @@ def test_start_task_on_the_emulated_container_instance(ecs, test_images):
     assert missing["tasks"] == [] and missing["failures"][0]["reason"] == "MISSING"
     ecs.stop_task(cluster="ec2", task=task["taskArn"])
     wait_status(ecs, task["taskArn"], "STOPPED", cluster="ec2")
+
+
+def test_propagate_task_definition_tags(ecs, test_images):
+    td = ecs.register_task_definition(family="tagged", tags=[{"key": "team", "value": "a"}, {"key": "k", "value": "td"}],
+                                      containerDefinitions=[{"name": "main", "image": test_images["busybox"],
+                                                             "memory": 32, "command": ["true"], "essential": True}])[
+        "taskDefinition"]["taskDefinitionArn"]
+    task = ecs.run_task(taskDefinition=td, propagateTags="TASK_DEFINITION", tags=[{"key": "k", "value": "own"}])[
+        "tasks"][0]
+    tags = {t["key"]: t["value"] for t in ecs.list_tags_for_resource(resourceArn=task["taskArn"])["tags"]}
+    assert tags == {"team": "a", "k": "own"}
+    wait_status(ecs, task["taskArn"], "STOPPED")
