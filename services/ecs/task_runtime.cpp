@@ -138,9 +138,14 @@ void TaskRuntime::launch(const storage::Scope& scope, const storage::Resource& t
               log::info("ecs: pulling " + image);
               docker->pull_image(image, {auth.at(image), {}});
             }
+          } catch (const docker::DockerError& e) {
+            result->error = e.unreachable()
+                                ? "ResourceInitializationError: unable to reach the Docker daemon: " + std::string(e.what())
+                                : "CannotPullContainerError: pull image manifest has been retried 1 time(s): " +
+                                      std::string(e.what());
+            return;
           } catch (const std::exception& e) {
-            result->error = "CannotPullContainerError: pull image manifest has been retried 1 time(s): " +
-                            std::string(e.what());
+            result->error = "CannotPullContainerError: " + std::string(e.what());
             return;
           }
         }
