@@ -95,3 +95,15 @@ def test_reset_removes_only_this_instances_containers(restartable, test_images):
     assert len(containers_of(two)) == 1
     ecs = one.client("ecs", account=account)
     assert ecs.list_clusters()["clusterArns"] == []
+
+
+def test_docker_daemon_unreachable_fails_tasks_clearly(make_server, tmp_path):
+    srv = make_server(time_scale=0.1, env={"DOCKER_HOST": f"unix://{tmp_path}/no-docker.sock"})
+    ecs = srv.client("ecs", account=random_account())
+    td = ecs.register_task_definition(family="nodocker", containerDefinitions=[
+        {"name": "main", "image": "anything:1", "memory": 32}])["taskDefinition"]["taskDefinitionArn"]
+    task = ecs.run_task(taskDefinition=td)["tasks"][0]
+    final = wait_status(ecs, task["taskArn"], "STOPPED", timeout=30)
+    assert final["stopCode"] == "TaskFailedToStart"
+    assert final["stoppedReason"].startswith("ResourceInitializationError: unable to reach the Docker daemon")
+    assert srv.health()  # the emulator itself keeps answering
