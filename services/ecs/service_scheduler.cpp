@@ -83,7 +83,8 @@ ServiceScheduler::ServiceScheduler(EcsService& ecs) : ecs_(ecs) {}
 void ServiceScheduler::start() { schedule_periodic(); }
 
 void ServiceScheduler::schedule_periodic() {
-  const auto interval = std::max(kMinTickInterval, ecs_.clock().scaled(5));
+  // Target health has no change notification: the tick notices it within a (scaled) second.
+  const auto interval = std::max(kMinTickInterval, ecs_.clock().scaled(1));
   ecs_.scheduler().after(interval, [this] {
     tick();
     schedule_periodic();
