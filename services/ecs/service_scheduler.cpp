@@ -24,6 +24,7 @@ using Json = nlohmann::json;
 namespace {
 
 constexpr std::chrono::milliseconds kMinTickInterval{100};
+constexpr double kStoppedTaskRetentionSeconds = 3600;
 
 RequestContext elbv2_context(const storage::Scope& scope, const char* operation) {
   return {scope.account_id, scope.region, "ecs-service-scheduler", "elbv2", operation};
@@ -103,6 +104,7 @@ void ServiceScheduler::poke() {
 void ServiceScheduler::tick() {
   if (ticking_) return;
   ticking_ = true;
+  forget_old_stopped_tasks();
   for (auto& [scope, service] : ecs_.store().list_everywhere(kService)) {
     if (service.document.value("status", "") == "INACTIVE") continue;
     try {
@@ -117,6 +119,19 @@ void ServiceScheduler::tick() {
     }
   }
   ticking_ = false;
+}
+
+// STOPPED tasks stay describable for an hour (AWS keeps them at least that long), then they go.
+void ServiceScheduler::forget_old_stopped_tasks() {
+  const double cutoff = ecs_.now() - kStoppedTaskRetentionSeconds;
+  std::vector<std::pair<storage::Scope, std::string>> expired;
+  for (const auto& [scope, task] : ecs_.store().list_everywhere(kTask))
+    if (task.document.value("lastStatus", "") == "STOPPED" && task.document.value("stoppedAt", cutoff) < cutoff)
+      expired.emplace_back(scope, task.id);
+  if (expired.empty()) return;
+  ecs_.db().in_transaction([&] {
+    for (const auto& [scope, arn] : expired) ecs_.store().remove(scope, kTask, arn);
+  });
 }
 
 void ServiceScheduler::reconcile(const storage::Scope& scope, storage::Resource& service) {

@@ -28,6 +28,7 @@ class ServiceScheduler {
  private:
   void tick();
   void schedule_periodic();
+  void forget_old_stopped_tasks();
 
   EcsService& ecs_;
   bool tick_pending_ = false;
