@@ -156,6 +156,7 @@ class EcsService {
     Json tags = Json::array();
     std::vector<std::string> task_ids;  // ids chosen by the caller (the planner); random when empty
     std::string service_arn;            // set for a service's tasks
+    bool managed_tags = false;          // enableECSManagedTags: aws:ecs:clusterName (+ aws:ecs:serviceName)
   };
   std::vector<storage::Resource> launch_tasks(const storage::Scope& scope, const storage::Resource& cluster,
                                               const storage::Resource& definition, const LaunchRequest& request);

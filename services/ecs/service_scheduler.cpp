@@ -212,6 +212,7 @@ void ServiceScheduler::reconcile(const storage::Scope& scope, storage::Resource&
     request.started_by = group.first;
     request.task_ids = group.second;
     request.service_arn = service.id;
+    request.managed_tags = svc.value("enableECSManagedTags", false);
     const std::string propagate = svc.value("propagateTags", "NONE");
     if (propagate == "SERVICE") request.tags = ecs_.tags_of(scope, service.id);
     if (propagate == "TASK_DEFINITION") request.tags = ecs_.tags_of(scope, definition->id);

@@ -106,6 +106,12 @@ std::vector<storage::Resource> EcsService::launch_tasks(const storage::Scope& sc
     const std::string arn = document["taskArn"];
     auto stored = store().put(scope, {kTask, arn, cluster.id, "", document});
     apply_tags(scope, arn, request.tags);
+    if (request.managed_tags) {  // AWS's own tags: not subject to the aws: prefix rule users are held to
+      Json managed = Json::array({{{"Key", "aws:ecs:clusterName"}, {"Value", cluster.name}}});
+      if (!request.service_arn.empty())
+        managed.push_back({{"Key", "aws:ecs:serviceName"}, {"Value", last_segment(request.service_arn)}});
+      store().add_tags(scope, arn, managed);
+    }
     tasks.push_back(stored);
   }
   changes().mark("ecs");
@@ -133,6 +139,7 @@ Json EcsService::run_task(RequestContext& ctx, const Json& in) {
         tags.push_back(tag);
   LaunchRequest request{count, where.launch_type, where.capacity_provider, in.value("networkConfiguration", Json()),
                         in.value("overrides", Json()), in.value("group", ""), in.value("startedBy", ""), tags};
+  request.managed_tags = in.value("enableECSManagedTags", false);
   Json tasks = Json::array();
   for (const auto& task : launch_tasks(scope, cluster, definition, request))
     tasks.push_back(render_task(*this, scope, task, true));

@@ -318,8 +318,8 @@ def test_propagate_task_definition_tags(ecs, test_images):
                                       containerDefinitions=[{"name": "main", "image": test_images["busybox"],
                                                              "memory": 32, "command": ["true"], "essential": True}])[
         "taskDefinition"]["taskDefinitionArn"]
-    task = ecs.run_task(taskDefinition=td, propagateTags="TASK_DEFINITION", tags=[{"key": "k", "value": "own"}])[
-        "tasks"][0]
+    task = ecs.run_task(taskDefinition=td, propagateTags="TASK_DEFINITION", tags=[{"key": "k", "value": "own"}],
+                        enableECSManagedTags=True)["tasks"][0]
     tags = {t["key"]: t["value"] for t in ecs.list_tags_for_resource(resourceArn=task["taskArn"])["tags"]}
-    assert tags == {"team": "a", "k": "own"}
+    assert tags == {"team": "a", "k": "own", "aws:ecs:clusterName": "default"}
     wait_status(ecs, task["taskArn"], "STOPPED")
