@@ -5,6 +5,7 @@
 #include <chrono>
 #include <thread>
 
+#include "emulator/change_feed.hpp"
 #include "emulator/log.hpp"
 #include "emulator/scheduler.hpp"
 #include "services/docker/docker_client.hpp"
@@ -398,6 +399,9 @@ void TaskRuntime::adopt(const std::vector<docker::ContainerInfo>& containers) {
     if (!kept.count(info.id) && !launched_since) orphans.push_back(info.id);
   }
   remove_containers(orphans, {});
+  // Re-adopted tasks' published ports are known again: let the load balancers' snapshot resolve them.
+  ecs_.changes().mark("elbv2");
+  ecs_.changes().publish();
   reconcile();
 }
 
