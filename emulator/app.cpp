@@ -13,6 +13,7 @@
 #include "emulator/admin_state.hpp"
 #include "emulator/change_feed.hpp"
 #include "emulator/clock.hpp"
+#include "emulator/docker_bridge.hpp"
 #include "emulator/gateway.hpp"
 #include "emulator/http_server.hpp"
 #include "emulator/log.hpp"
@@ -28,6 +29,8 @@
 #include "services/ecr/ecr_service.hpp"
 #include "services/ecr/image_reference.hpp"
 #include "services/ecr/registry/registry_server.hpp"
+#include "services/common/digest.hpp"
+#include "services/ecs/ecs_service.hpp"
 #include "routing/data_plane.hpp"
 #include "routing/loopback_address.hpp"
 #include "storage/resource_store.hpp"
@@ -85,6 +88,7 @@ struct App::Impl {
   std::optional<sts::StsService> sts;
   std::optional<autoscaling::AutoscalingService> autoscaling;
   std::optional<logs::LogsService> logs;
+  std::optional<ecs::EcsService> ecs;
   std::optional<routing::DataPlane> data_plane;
   std::uint64_t snapshot_version = 0;
   std::optional<ecr::BlobStore> blobs;
@@ -113,7 +117,10 @@ struct App::Impl {
   // Rebuilds the load balancers' routing snapshot from committed state and hands it to the data plane.
   void publish_routing() {
     storage::ResourceStore store(*db);
-    data_plane->publish(elbv2::build_snapshot(store, *acm, ++snapshot_version));
+    // ECS task targets (task IP + container port) are reached through the ports Docker published on loopback.
+    data_plane->publish(elbv2::build_snapshot(store, *acm, ++snapshot_version, [this](const std::string& address, int port) {
+      return ecs->published_endpoint(address, port);
+    }));
   }
 };
 
@@ -146,6 +153,12 @@ int App::run() {
                                             boost::asio::post(app.io, std::move(work));
                                           }});
   app.gateway.add_service(app.logs->definition());
+  // ECS: clusters, task definitions, tasks as Docker containers, services.
+  app.ecs.emplace(ecs::EcsDependencies{*app.db, app.clock, app.scheduler, app.changes,
+                                       digest::sha256_hex(std::filesystem::absolute(app.state_dir).string()).substr(0, 16),
+                                       &*app.elbv2, &app.logs->sink()});
+  app.gateway.add_service(app.ecs->definition());
+  app.ecs->start();
 
   app.blobs.emplace(app.state_dir / "registry");
   app.ecr.emplace(*app.db, *app.blobs, app.changes);
@@ -166,7 +179,26 @@ int App::run() {
     return app.elbv2->uses_network_resource(scope, id);
   });
 
-  app.data_plane.emplace(routing::DataPlaneOptions{app.config.time_scale, 2, app.state_dir.string()});
+  // ECS pulls images named by ECR URIs (local or AWS form) from the local registry, others as named.
+  app.ecs->set_image_resolver([](const storage::Scope& scope, const std::string& image) {
+    const auto reference = ecr::local_image_reference(scope.account_id, scope.region, image);
+    if (!reference) return std::pair<std::string, std::string>{image, ""};
+    return std::pair<std::string, std::string>{
+        *reference, ecr::local_image_pull_auth(scope.account_id, scope.region, image).value_or("")};
+  });
+
+  routing::DataPlaneOptions data_plane_options{app.config.time_scale, 2, app.state_dir.string()};
+  // Containers reach load balancers by DNS name through the Docker bridge gateway (their view of this host).
+  if (const auto gateway = docker_bridge_gateway()) {
+    data_plane_options.extra_listen_addresses.push_back(*gateway);
+    app.ecs->set_extra_hosts_provider([&app, gateway = *gateway](const storage::Scope& scope) {
+      std::vector<std::string> hosts;
+      for (const auto& lb : storage::ResourceStore(*app.db).list(scope, elbv2::kLoadBalancer))
+        hosts.push_back(lb.document.value("DNSName", "") + ":" + gateway);
+      return hosts;
+    });
+  }
+  app.data_plane.emplace(std::move(data_plane_options));
   app.data_plane->start();
   app.elbv2->set_health_source([&app](const storage::Scope&, const std::string& group, const std::string& id,
                                       int port) -> std::optional<nlohmann::json> {

@@ -19,7 +19,7 @@ using nlohmann::json;
 namespace {
 
 json load_fixture(const char* name) {
-  const auto path = std::filesystem::path(__FILE__).parent_path() / "fixtures" / name;
+  const auto path = std::filesystem::path(ALBATROSS_FIXTURE_DIR) / name;
   std::ifstream in(path);
   REQUIRE_MESSAGE(in.good(), "missing fixture " << path.string());
   std::stringstream text;
