@@ -157,6 +157,7 @@ Json listener_picture(const HandlerCaller& elbv2, const HandlerCaller& acm, cons
 std::map<std::string, Json> bound_addresses(const routing::DataPlane& data_plane) {
   std::map<std::string, Json> out;
   for (const auto& endpoint : data_plane.endpoints()) {
+    if (!endpoint.address.starts_with("127.")) continue;  // the Docker bridge address is for containers only
     Json item = {
         {"address", endpoint.address}, {"port", endpoint.bound_port}, {"configured_port", endpoint.configured_port}};
     if (!endpoint.error.empty()) item["error"] = endpoint.error;

@@ -19,4 +19,5 @@ ALBATROSS_TARGET=albatross_unit_tests ALBATROSS_BUILD_DIR="$root/build-asan" scr
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir build-asan --output-on-failure
 
 echo "== integration tests"
-ALBATROSS_BIN="$root/build/albatross" /usr/bin/python3 -m pytest -q tests/integration "$@"
+# Three test processes: the tests mostly wait on the emulator, containers and the aws CLI, not on the CPU.
+ALBATROSS_BIN="$root/build/albatross" /usr/bin/python3 -m pytest -q -n "${ALBATROSS_TEST_PROCESSES:-3}" tests/integration "$@"

@@ -342,7 +342,7 @@ def _endpoints_of(server, listener_arn):
         if listener_arn in endpoint["listener_arns"] and endpoint["port"]:
             if endpoint["address"] == "127.0.0.1":
                 shared = (endpoint["address"], endpoint["port"])
-            else:
+            elif endpoint["address"].startswith("127."):  # (not the Docker bridge address, for containers)
                 own = (endpoint["address"], endpoint["port"])
     return (shared, own) if shared and own else None
 
