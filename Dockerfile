@@ -14,7 +14,15 @@ RUN apt-get update -qq \
       libsqlite3-dev libssl-dev libcurl4-openssl-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY . .
+# Only what CMake compiles, so editing docs or scripts does not invalidate the compile layer.
+COPY CMakeLists.txt ./
+COPY scripts/embed_models.cmake scripts/
+COPY emulator emulator
+COPY services services
+COPY storage storage
+COPY routing routing
+COPY tests/unit tests/unit
+COPY tests/fixtures/test_app tests/fixtures/test_app
 # Same flags as scripts/build.sh (RelWithDebInfo, -Werror); the symbols are stripped for the runtime image.
 RUN --mount=type=cache,target=/root/.cache/ccache \
     export CCACHE_DIR=/root/.cache/ccache CCACHE_BASEDIR=/src CCACHE_NOHASHDIR=1 \
