@@ -8,7 +8,8 @@
 #
 # The images are kept as a cache and carry the label albatross.verify-compose=true; remove them with
 #   docker image rm $(docker images -q --filter label=albatross.verify-compose=true)
-# Environment: ALBATROSS_BUILD_JOBS (default 2), VERIFY_KEEP_RUNNING=1 (skip the teardown).
+# Environment: ALBATROSS_BUILD_JOBS (default 2), VERIFY_KEEP_RUNNING=1 (skip the teardown),
+# VERIFY_RUNNER=docker-run (use the `docker run` fallback even when compose is there).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 label=albatross.verify-compose=true
@@ -56,6 +57,7 @@ else
   rootfs=$(mktemp -d /tmp/albatross-rootfs.XXXXXX)
   trap 'as_root rm -rf "$rootfs"' EXIT
   as_root debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >/dev/null
+  as_root rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*  # as Debian's images
   as_root tar -C "$rootfs" -c . | docker import --change "LABEL $label" --change 'CMD ["/bin/bash"]' - "$base_image"
   as_root rm -rf "$rootfs"
   trap - EXIT
@@ -80,7 +82,8 @@ export ALBATROSS_TIME_SCALE=0.1
 endpoint=http://127.0.0.1:$api_port
 
 compose=()
-if docker compose version >/dev/null 2>&1; then compose=(docker compose)
+if [ "${VERIFY_RUNNER:-}" = docker-run ]; then :
+elif docker compose version >/dev/null 2>&1; then compose=(docker compose)
 elif command -v docker-compose >/dev/null; then compose=(docker-compose)
 elif apt_install docker-compose 2>/dev/null && command -v docker-compose >/dev/null; then compose=(docker-compose)
 fi
