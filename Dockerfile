@@ -12,7 +12,7 @@ RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       cmake ninja-build g++ ccache pkg-config libboost1.81-dev nlohmann-json3-dev libsqlitecpp-dev \
       libsqlite3-dev libssl-dev libcurl4-openssl-dev \
- && rm -rf /var/lib/apt/lists/*
+ && apt-get clean && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Only what CMake compiles, so editing docs or scripts does not invalidate the compile layer.
 COPY CMakeLists.txt ./
@@ -36,7 +36,7 @@ FROM ${BASE_IMAGE}
 # every Debian image). curl serves the HEALTHCHECK.
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libssl3 libsqlite3-0 curl \
- && rm -rf /var/lib/apt/lists/*
+ && apt-get clean && rm -rf /var/lib/apt/lists/*
 COPY --from=build /albatross /usr/local/bin/albatross
 # Fail the build, not the first start, if a linked library is missing.
 RUN ! ldd /usr/local/bin/albatross | grep 'not found'

@@ -73,6 +73,7 @@ if ! DOCKER_BUILDKIT=1 "$build_cli" build --progress=plain --label "$label" \
 fi
 grep -E '^#[0-9]+ (\[.*\] (RUN|COPY)|DONE|CACHED)|Hits|Misses' "$build_log" | grep -v '^#[0-9]* [0-9.]* \[' >&2 || true
 rm -f "$build_log"
+docker image prune -f --filter "label=$label" >/dev/null  # the previous build's image, now untagged
 docker image inspect -f 'image size: {{.Size}} bytes' "$image" >&2
 
 # Free ports, so a developer's own Albatross on 4566/4510 is left alone.
