@@ -29,6 +29,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kMaxRequestHeaderBytes = 64 * 1024;
+constexpr std::size_t kClientBufferBytes = 8 * 1024;
 
 struct RequestContext {
   const Snapshot* snapshot = nullptr;
@@ -202,6 +203,7 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
                                      std::shared_ptr<const Endpoint> endpoint) {
   constexpr bool secure = !std::is_same_v<Stream, beast::tcp_stream>;
   beast::flat_buffer buffer;
+  buffer.reserve(kClientBufferBytes);  // Beast reads at most the free capacity: 512 bytes when empty
   static thread_local std::mt19937_64 random{std::random_device{}()};
   ReadDeadline deadline(beast::get_lowest_layer(stream).socket());
   beast::get_lowest_layer(stream).expires_never();  // the client's idle timeout is `deadline`
@@ -221,6 +223,7 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
     deadline.arm(idle);
     auto [read_ec, bytes] = co_await http::async_read_header(stream, buffer, parser, kNoThrow);
     deadline.disarm();
+    enforce_header_limit(read_ec, bytes, kMaxRequestHeaderBytes);
 
     // Metrics and the access-log line of this request, whatever answers it.
     AccessLogEntry entry;

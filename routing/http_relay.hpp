@@ -34,13 +34,21 @@ inline constexpr std::chrono::seconds kTargetConnectTimeout{10};
 inline constexpr std::size_t kRelayBufferBytes = 16 * 1024;
 inline constexpr std::chrono::seconds kTlsHandshakeTimeout{10};
 
+// Beast's parser lets a header past its header_limit through when it arrives in large reads (seen with 8 KiB
+// reads and a 71 KiB header), so the limit is checked again on the size the header read consumed.
+inline void enforce_header_limit(beast::error_code& ec, std::size_t header_bytes, std::size_t limit) {
+  if (!ec && header_bytes > limit) ec = http::error::header_limit;
+}
+
 // Streams the rest of a message from `in` (whose parser has read the header) to `out` (whose serializer has
 // written the header). `before_read` restarts the idle timeout of `in` before each read: the timeout is for
 // silence, not for the whole transfer.
+// `moved` counts the body bytes read from `in`; `written`, when given, every byte written to `out` (including
+// the header when the serializer has not written it yet: then the header goes out with the first body piece).
 template <class In, class Out, bool isRequest, class BeforeRead>
 asio::awaitable<beast::error_code> pump_body(In& in, beast::flat_buffer& buffer, http::parser<isRequest, http::buffer_body>& parser,
                                              Out& out, http::serializer<isRequest, http::buffer_body>& serializer,
-                                             BeforeRead before_read, std::uint64_t& moved) {
+                                             BeforeRead before_read, std::uint64_t& moved, std::uint64_t* written = nullptr) {
   char chunk[kRelayBufferBytes];
   while (!serializer.is_done()) {
     if (!parser.is_done()) {
@@ -60,6 +68,7 @@ asio::awaitable<beast::error_code> pump_body(In& in, beast::flat_buffer& buffer,
       parser.get().body().more = false;
     }
     auto [ec, bytes] = co_await http::async_write(out, serializer, kNoThrow);
+    if (written) *written += bytes;
     if (ec == http::error::need_buffer) ec = {};
     if (ec) co_return ec;
   }
@@ -172,12 +181,15 @@ asio::awaitable<std::optional<ForwardOutcome>> exchange(Stream& client, beast::f
   }
 
   beast::flat_buffer upstream_buffer;
+  // Beast reads at most the buffer's free capacity (512 bytes when empty): room for a whole small response.
+  upstream_buffer.reserve(kRelayBufferBytes);
   http::response_parser<http::buffer_body> response_parser;
   response_parser.header_limit(kMaxResponseHeaderBytes);
   response_parser.body_limit(boost::none);
   if (head) response_parser.skip(true);
   lowest.expires_after(idle);
   auto [read_ec, read_bytes] = co_await http::async_read_header(upstream, upstream_buffer, response_parser, kNoThrow);
+  enforce_header_limit(read_ec, read_bytes, kMaxResponseHeaderBytes);
   if (read_ec) {
     if (registration.cut()) co_return deregistered();
     if (reused && !has_body && read_bytes == 0 && read_ec != beast::error::timeout) co_return std::nullopt;
@@ -205,11 +217,16 @@ asio::awaitable<std::optional<ForwardOutcome>> exchange(Stream& client, beast::f
   response.body().data = nullptr;
   response.body().more = !response_parser.is_done();
   const int status = response.result_int();
-  auto [write_ec, written] = co_await http::async_write_header(client, response_serializer, kNoThrow);
-  *options.bytes_out += written;
-  if (write_ec) co_return ForwardOutcome{false, std::nullopt, status, target_seconds};
+  // When body bytes came with the header (small responses), the header and the first body piece leave in one
+  // write (one TLS record, one segment); otherwise the header goes out at once, not held until the body starts.
+  if (response_parser.is_done() || upstream_buffer.size() == 0) {
+    auto [write_ec, written] = co_await http::async_write_header(client, response_serializer, kNoThrow);
+    *options.bytes_out += written;
+    if (write_ec) co_return ForwardOutcome{false, std::nullopt, status, target_seconds};
+  }
+  std::uint64_t body_read = 0;
   if (auto ec = co_await pump_body(upstream, upstream_buffer, response_parser, client, response_serializer,
-                                   [&] { lowest.expires_after(idle); }, *options.bytes_out);
+                                   [&] { lowest.expires_after(idle); }, body_read, options.bytes_out);
       ec)
     co_return ForwardOutcome{false, std::nullopt, status, target_seconds};
   // Plain connections go back to the pool; TLS ones to targets are closed (no TLS session pooling yet).
