@@ -133,11 +133,12 @@ asio::awaitable<bool> write_local(Stream& stream, const LocalReply& reply, unsig
 // Reads and drops the rest of a request body we answer locally, so the connection can serve the next request.
 template <class Stream>
 asio::awaitable<bool> discard_body(Stream& stream, beast::flat_buffer& buffer, http::request_parser<http::buffer_body>& parser,
-                                   ReadDeadline& deadline, std::chrono::milliseconds idle) {
-  char scratch[kRelayBufferBytes];
+                                   ReadDeadline& deadline, std::chrono::milliseconds idle, Worker& worker) {
+  if (parser.is_done()) co_return true;
+  const RelayChunk scratch(worker);
   while (!parser.is_done()) {
-    parser.get().body().data = scratch;
-    parser.get().body().size = sizeof scratch;
+    parser.get().body().data = scratch.data();
+    parser.get().body().size = kRelayBufferBytes;
     deadline.arm(idle);
     auto [ec, bytes] = co_await http::async_read(stream, buffer, parser, kNoThrow);
     deadline.disarm();
@@ -292,7 +293,7 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
                          std::to_string(ctx.listener->port) + origin_form(request.target()) + " HTTP/" +
                          std::to_string(version / 10) + "." + std::to_string(version % 10);
     entry.user_agent = std::string(request[http::field::user_agent]);
-    auto discard = [&]() { return discard_body(stream, buffer, parser, deadline, idle); };
+    auto discard = [&]() { return discard_body(stream, buffer, parser, deadline, idle, worker); };
     if (const auto coding = request[http::field::transfer_encoding]; !coding.empty() && unsupported_transfer_encoding(coding)) {
       const LocalReply reply = error_reply(LocalReplyReason::UnsupportedTransferEncoding);
       finish_local(reply);  // the body's framing is unknown: answer and close

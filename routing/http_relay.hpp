@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -34,6 +35,56 @@ inline constexpr std::chrono::seconds kTargetConnectTimeout{10};
 inline constexpr std::size_t kRelayBufferBytes = 16 * 1024;
 inline constexpr std::chrono::seconds kTlsHandshakeTimeout{10};
 
+inline constexpr std::size_t kMaxSpareRelayBuffers = 256;
+
+// A kRelayBufferBytes chunk borrowed from the worker's spares for one request.
+class RelayChunk {
+ public:
+  explicit RelayChunk(Worker& worker) : worker_(worker) {
+    if (worker_.spare_chunks.empty()) {
+      chunk_ = std::make_unique_for_overwrite<char[]>(kRelayBufferBytes);
+    } else {
+      chunk_ = std::move(worker_.spare_chunks.back());
+      worker_.spare_chunks.pop_back();
+    }
+  }
+  ~RelayChunk() {
+    if (worker_.spare_chunks.size() < kMaxSpareRelayBuffers) worker_.spare_chunks.push_back(std::move(chunk_));
+  }
+  RelayChunk(const RelayChunk&) = delete;
+  RelayChunk& operator=(const RelayChunk&) = delete;
+  char* data() const { return chunk_.get(); }
+
+ private:
+  Worker& worker_;
+  std::unique_ptr<char[]> chunk_;
+};
+
+// An empty read buffer with room for kRelayBufferBytes (Beast reads at most a buffer's free capacity: 512 bytes
+// when it has none), borrowed from the worker's spares for one exchange.
+class RelayBuffer {
+ public:
+  explicit RelayBuffer(Worker& worker) : worker_(worker) {
+    if (!worker_.spare_buffers.empty()) {
+      buffer_ = std::move(worker_.spare_buffers.back());
+      worker_.spare_buffers.pop_back();
+    }
+    buffer_.reserve(kRelayBufferBytes);
+  }
+  ~RelayBuffer() {
+    if (worker_.spare_buffers.size() >= kMaxSpareRelayBuffers || buffer_.capacity() > 4 * kRelayBufferBytes) return;
+    buffer_.clear();
+    worker_.spare_buffers.push_back(std::move(buffer_));
+  }
+  RelayBuffer(const RelayBuffer&) = delete;
+  RelayBuffer& operator=(const RelayBuffer&) = delete;
+  beast::flat_buffer& get() { return buffer_; }
+
+ private:
+  Worker& worker_;
+  beast::flat_buffer buffer_;
+};
+
 // Beast's parser lets a header past its header_limit through when it arrives in large reads (seen with 8 KiB
 // reads and a 71 KiB header), so the limit is checked again on the size the header read consumed.
 inline void enforce_header_limit(beast::error_code& ec, std::size_t header_bytes, std::size_t limit) {
@@ -48,17 +99,17 @@ inline void enforce_header_limit(beast::error_code& ec, std::size_t header_bytes
 template <class In, class Out, bool isRequest, class BeforeRead>
 asio::awaitable<beast::error_code> pump_body(In& in, beast::flat_buffer& buffer, http::parser<isRequest, http::buffer_body>& parser,
                                              Out& out, http::serializer<isRequest, http::buffer_body>& serializer,
-                                             BeforeRead before_read, std::uint64_t& moved, std::uint64_t* written = nullptr) {
-  char chunk[kRelayBufferBytes];
+                                             BeforeRead before_read, char* chunk, std::uint64_t& moved,
+                                             std::uint64_t* written = nullptr) {
   while (!serializer.is_done()) {
     if (!parser.is_done()) {
       parser.get().body().data = chunk;
-      parser.get().body().size = sizeof chunk;
+      parser.get().body().size = kRelayBufferBytes;
       before_read();
       auto [ec, bytes] = co_await http::async_read(in, buffer, parser, kNoThrow);
       if (ec == http::error::need_buffer) ec = {};
       if (ec) co_return ec;
-      parser.get().body().size = sizeof chunk - parser.get().body().size;
+      parser.get().body().size = kRelayBufferBytes - parser.get().body().size;
       moved += parser.get().body().size;
       parser.get().body().data = chunk;
       parser.get().body().more = !parser.is_done();
@@ -169,9 +220,10 @@ asio::awaitable<std::optional<ForwardOutcome>> exchange(Stream& client, beast::f
     if (reused && !has_body) co_return std::nullopt;  // a stale pooled connection: try a fresh one
     co_return ForwardOutcome{false, error_reply(LocalReplyReason::TargetConnectError)};
   }
+  const RelayChunk chunk(worker);
   auto& deadline = *options.client_deadline;
   const auto body_ec = co_await pump_body(client, client_buffer, request_parser, upstream, request_serializer,
-                                          [&] { deadline.arm(idle); }, *options.body_bytes_in);
+                                          [&] { deadline.arm(idle); }, chunk.data(), *options.body_bytes_in);
   deadline.disarm();
   if (body_ec) {
     // The client stalled mid-body past the idle timeout (408), or one side went away.
@@ -180,9 +232,8 @@ asio::awaitable<std::optional<ForwardOutcome>> exchange(Stream& client, beast::f
     co_return ForwardOutcome{false, std::nullopt};
   }
 
-  beast::flat_buffer upstream_buffer;
-  // Beast reads at most the buffer's free capacity (512 bytes when empty): room for a whole small response.
-  upstream_buffer.reserve(kRelayBufferBytes);
+  RelayBuffer upstream_read_buffer(worker);
+  beast::flat_buffer& upstream_buffer = upstream_read_buffer.get();
   http::response_parser<http::buffer_body> response_parser;
   response_parser.header_limit(kMaxResponseHeaderBytes);
   response_parser.body_limit(boost::none);
@@ -226,7 +277,7 @@ asio::awaitable<std::optional<ForwardOutcome>> exchange(Stream& client, beast::f
   }
   std::uint64_t body_read = 0;
   if (auto ec = co_await pump_body(upstream, upstream_buffer, response_parser, client, response_serializer,
-                                   [&] { lowest.expires_after(idle); }, body_read, options.bytes_out);
+                                   [&] { lowest.expires_after(idle); }, chunk.data(), body_read, options.bytes_out);
       ec)
     co_return ForwardOutcome{false, std::nullopt, status, target_seconds};
   // Plain connections go back to the pool; TLS ones to targets are closed (no TLS session pooling yet).
