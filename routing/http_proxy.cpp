@@ -208,12 +208,13 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
   static thread_local std::mt19937_64 random{std::random_device{}()};
   ReadDeadline deadline(beast::get_lowest_layer(stream).socket());
   beast::get_lowest_layer(stream).expires_never();  // the client's idle timeout is `deadline`
+  const std::string client_address = peer.address().to_string();  // once per connection, not per request
   const std::string connection_trace = "TID_" + make_trace_id(fresh_trace_seed(random)).substr(11);
   for (;;) {
     const SnapshotPtr snapshot = shared.snapshots.get();
     RequestContext ctx;
     ctx.snapshot = snapshot.get();
-    ctx.client_address = peer.address().to_string();
+    ctx.client_address = client_address;
     ctx.client_port = peer.port();
     ctx.listener = choose_listener(*snapshot, *endpoint, {});
     if (ctx.listener) ctx.load_balancer = &snapshot->load_balancers.at(ctx.listener->load_balancer_arn);
