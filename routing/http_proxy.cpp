@@ -29,6 +29,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kMaxRequestHeaderBytes = 64 * 1024;
+constexpr std::size_t kClientBufferBytes = 8 * 1024;
 
 struct RequestContext {
   const Snapshot* snapshot = nullptr;
@@ -132,11 +133,12 @@ asio::awaitable<bool> write_local(Stream& stream, const LocalReply& reply, unsig
 // Reads and drops the rest of a request body we answer locally, so the connection can serve the next request.
 template <class Stream>
 asio::awaitable<bool> discard_body(Stream& stream, beast::flat_buffer& buffer, http::request_parser<http::buffer_body>& parser,
-                                   ReadDeadline& deadline, std::chrono::milliseconds idle) {
-  char scratch[kRelayBufferBytes];
+                                   ReadDeadline& deadline, std::chrono::milliseconds idle, Worker& worker) {
+  if (parser.is_done()) co_return true;
+  const RelayChunk scratch(worker);
   while (!parser.is_done()) {
-    parser.get().body().data = scratch;
-    parser.get().body().size = sizeof scratch;
+    parser.get().body().data = scratch.data();
+    parser.get().body().size = kRelayBufferBytes;
     deadline.arm(idle);
     auto [ec, bytes] = co_await http::async_read(stream, buffer, parser, kNoThrow);
     deadline.disarm();
@@ -202,15 +204,17 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
                                      std::shared_ptr<const Endpoint> endpoint) {
   constexpr bool secure = !std::is_same_v<Stream, beast::tcp_stream>;
   beast::flat_buffer buffer;
+  buffer.reserve(kClientBufferBytes);  // Beast reads at most the free capacity: 512 bytes when empty
   static thread_local std::mt19937_64 random{std::random_device{}()};
   ReadDeadline deadline(beast::get_lowest_layer(stream).socket());
   beast::get_lowest_layer(stream).expires_never();  // the client's idle timeout is `deadline`
+  const std::string client_address = peer.address().to_string();  // once per connection, not per request
   const std::string connection_trace = "TID_" + make_trace_id(fresh_trace_seed(random)).substr(11);
   for (;;) {
     const SnapshotPtr snapshot = shared.snapshots.get();
     RequestContext ctx;
     ctx.snapshot = snapshot.get();
-    ctx.client_address = peer.address().to_string();
+    ctx.client_address = client_address;
     ctx.client_port = peer.port();
     ctx.listener = choose_listener(*snapshot, *endpoint, {});
     if (ctx.listener) ctx.load_balancer = &snapshot->load_balancers.at(ctx.listener->load_balancer_arn);
@@ -221,6 +225,7 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
     deadline.arm(idle);
     auto [read_ec, bytes] = co_await http::async_read_header(stream, buffer, parser, kNoThrow);
     deadline.disarm();
+    enforce_header_limit(read_ec, bytes, kMaxRequestHeaderBytes);
 
     // Metrics and the access-log line of this request, whatever answers it.
     AccessLogEntry entry;
@@ -289,7 +294,7 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
                          std::to_string(ctx.listener->port) + origin_form(request.target()) + " HTTP/" +
                          std::to_string(version / 10) + "." + std::to_string(version % 10);
     entry.user_agent = std::string(request[http::field::user_agent]);
-    auto discard = [&]() { return discard_body(stream, buffer, parser, deadline, idle); };
+    auto discard = [&]() { return discard_body(stream, buffer, parser, deadline, idle, worker); };
     if (const auto coding = request[http::field::transfer_encoding]; !coding.empty() && unsupported_transfer_encoding(coding)) {
       const LocalReply reply = error_reply(LocalReplyReason::UnsupportedTransferEncoding);
       finish_local(reply);  // the body's framing is unknown: answer and close

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -34,23 +35,81 @@ inline constexpr std::chrono::seconds kTargetConnectTimeout{10};
 inline constexpr std::size_t kRelayBufferBytes = 16 * 1024;
 inline constexpr std::chrono::seconds kTlsHandshakeTimeout{10};
 
+inline constexpr std::size_t kMaxSpareRelayBuffers = 256;
+
+// A kRelayBufferBytes chunk borrowed from the worker's spares for one request.
+class RelayChunk {
+ public:
+  explicit RelayChunk(Worker& worker) : worker_(worker) {
+    if (worker_.spare_chunks.empty()) {
+      chunk_ = std::make_unique_for_overwrite<char[]>(kRelayBufferBytes);
+    } else {
+      chunk_ = std::move(worker_.spare_chunks.back());
+      worker_.spare_chunks.pop_back();
+    }
+  }
+  ~RelayChunk() {
+    if (worker_.spare_chunks.size() < kMaxSpareRelayBuffers) worker_.spare_chunks.push_back(std::move(chunk_));
+  }
+  RelayChunk(const RelayChunk&) = delete;
+  RelayChunk& operator=(const RelayChunk&) = delete;
+  char* data() const { return chunk_.get(); }
+
+ private:
+  Worker& worker_;
+  std::unique_ptr<char[]> chunk_;
+};
+
+// An empty read buffer with room for kRelayBufferBytes (Beast reads at most a buffer's free capacity: 512 bytes
+// when it has none), borrowed from the worker's spares for one exchange.
+class RelayBuffer {
+ public:
+  explicit RelayBuffer(Worker& worker) : worker_(worker) {
+    if (!worker_.spare_buffers.empty()) {
+      buffer_ = std::move(worker_.spare_buffers.back());
+      worker_.spare_buffers.pop_back();
+    }
+    buffer_.reserve(kRelayBufferBytes);
+  }
+  ~RelayBuffer() {
+    if (worker_.spare_buffers.size() >= kMaxSpareRelayBuffers || buffer_.capacity() > 4 * kRelayBufferBytes) return;
+    buffer_.clear();
+    worker_.spare_buffers.push_back(std::move(buffer_));
+  }
+  RelayBuffer(const RelayBuffer&) = delete;
+  RelayBuffer& operator=(const RelayBuffer&) = delete;
+  beast::flat_buffer& get() { return buffer_; }
+
+ private:
+  Worker& worker_;
+  beast::flat_buffer buffer_;
+};
+
+// Beast's parser lets a header past its header_limit through when it arrives in large reads (seen with 8 KiB
+// reads and a 71 KiB header), so the limit is checked again on the size the header read consumed.
+inline void enforce_header_limit(beast::error_code& ec, std::size_t header_bytes, std::size_t limit) {
+  if (!ec && header_bytes > limit) ec = http::error::header_limit;
+}
+
 // Streams the rest of a message from `in` (whose parser has read the header) to `out` (whose serializer has
 // written the header). `before_read` restarts the idle timeout of `in` before each read: the timeout is for
 // silence, not for the whole transfer.
+// `moved` counts the body bytes read from `in`; `written`, when given, every byte written to `out` (including
+// the header when the serializer has not written it yet: then the header goes out with the first body piece).
 template <class In, class Out, bool isRequest, class BeforeRead>
 asio::awaitable<beast::error_code> pump_body(In& in, beast::flat_buffer& buffer, http::parser<isRequest, http::buffer_body>& parser,
                                              Out& out, http::serializer<isRequest, http::buffer_body>& serializer,
-                                             BeforeRead before_read, std::uint64_t& moved) {
-  char chunk[kRelayBufferBytes];
+                                             BeforeRead before_read, char* chunk, std::uint64_t& moved,
+                                             std::uint64_t* written = nullptr) {
   while (!serializer.is_done()) {
     if (!parser.is_done()) {
       parser.get().body().data = chunk;
-      parser.get().body().size = sizeof chunk;
+      parser.get().body().size = kRelayBufferBytes;
       before_read();
       auto [ec, bytes] = co_await http::async_read(in, buffer, parser, kNoThrow);
       if (ec == http::error::need_buffer) ec = {};
       if (ec) co_return ec;
-      parser.get().body().size = sizeof chunk - parser.get().body().size;
+      parser.get().body().size = kRelayBufferBytes - parser.get().body().size;
       moved += parser.get().body().size;
       parser.get().body().data = chunk;
       parser.get().body().more = !parser.is_done();
@@ -60,6 +119,7 @@ asio::awaitable<beast::error_code> pump_body(In& in, beast::flat_buffer& buffer,
       parser.get().body().more = false;
     }
     auto [ec, bytes] = co_await http::async_write(out, serializer, kNoThrow);
+    if (written) *written += bytes;
     if (ec == http::error::need_buffer) ec = {};
     if (ec) co_return ec;
   }
@@ -160,9 +220,10 @@ asio::awaitable<std::optional<ForwardOutcome>> exchange(Stream& client, beast::f
     if (reused && !has_body) co_return std::nullopt;  // a stale pooled connection: try a fresh one
     co_return ForwardOutcome{false, error_reply(LocalReplyReason::TargetConnectError)};
   }
+  const RelayChunk chunk(worker);
   auto& deadline = *options.client_deadline;
   const auto body_ec = co_await pump_body(client, client_buffer, request_parser, upstream, request_serializer,
-                                          [&] { deadline.arm(idle); }, *options.body_bytes_in);
+                                          [&] { deadline.arm(idle); }, chunk.data(), *options.body_bytes_in);
   deadline.disarm();
   if (body_ec) {
     // The client stalled mid-body past the idle timeout (408), or one side went away.
@@ -171,13 +232,15 @@ asio::awaitable<std::optional<ForwardOutcome>> exchange(Stream& client, beast::f
     co_return ForwardOutcome{false, std::nullopt};
   }
 
-  beast::flat_buffer upstream_buffer;
+  RelayBuffer upstream_read_buffer(worker);
+  beast::flat_buffer& upstream_buffer = upstream_read_buffer.get();
   http::response_parser<http::buffer_body> response_parser;
   response_parser.header_limit(kMaxResponseHeaderBytes);
   response_parser.body_limit(boost::none);
   if (head) response_parser.skip(true);
   lowest.expires_after(idle);
   auto [read_ec, read_bytes] = co_await http::async_read_header(upstream, upstream_buffer, response_parser, kNoThrow);
+  enforce_header_limit(read_ec, read_bytes, kMaxResponseHeaderBytes);
   if (read_ec) {
     if (registration.cut()) co_return deregistered();
     if (reused && !has_body && read_bytes == 0 && read_ec != beast::error::timeout) co_return std::nullopt;
@@ -205,11 +268,16 @@ asio::awaitable<std::optional<ForwardOutcome>> exchange(Stream& client, beast::f
   response.body().data = nullptr;
   response.body().more = !response_parser.is_done();
   const int status = response.result_int();
-  auto [write_ec, written] = co_await http::async_write_header(client, response_serializer, kNoThrow);
-  *options.bytes_out += written;
-  if (write_ec) co_return ForwardOutcome{false, std::nullopt, status, target_seconds};
+  // When body bytes came with the header (small responses), the header and the first body piece leave in one
+  // write (one TLS record, one segment); otherwise the header goes out at once, not held until the body starts.
+  if (response_parser.is_done() || upstream_buffer.size() == 0) {
+    auto [write_ec, written] = co_await http::async_write_header(client, response_serializer, kNoThrow);
+    *options.bytes_out += written;
+    if (write_ec) co_return ForwardOutcome{false, std::nullopt, status, target_seconds};
+  }
+  std::uint64_t body_read = 0;
   if (auto ec = co_await pump_body(upstream, upstream_buffer, response_parser, client, response_serializer,
-                                   [&] { lowest.expires_after(idle); }, *options.bytes_out);
+                                   [&] { lowest.expires_after(idle); }, chunk.data(), body_read, options.bytes_out);
       ec)
     co_return ForwardOutcome{false, std::nullopt, status, target_seconds};
   // Plain connections go back to the pool; TLS ones to targets are closed (no TLS session pooling yet).

@@ -23,7 +23,11 @@ std::string Metrics::target_group_dimension(const std::string& arn) {
 
 void Metrics::record(const RequestRecord& record) {
   std::lock_guard lock(mutex_);
-  auto& counters = counters_[{record.load_balancer_arn, record.target_group_arn}];
+  const std::pair<std::string_view, std::string_view> key{record.load_balancer_arn, record.target_group_arn};
+  auto found = counters_.find(key);
+  if (found == counters_.end())
+    found = counters_.emplace(std::pair<std::string, std::string>(key.first, key.second), Counters{}).first;
+  auto& counters = found->second;
   if (counters.buckets.empty()) counters.buckets.assign(std::size(kBuckets), 0);
   ++counters.requests;
   const int status_class = record.status / 100;

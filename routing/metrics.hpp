@@ -5,6 +5,8 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "routing/health_registry.hpp"
@@ -13,8 +15,8 @@
 namespace albatross::routing {
 
 struct RequestRecord {
-  std::string load_balancer_arn;
-  std::string target_group_arn;  // empty when no target group was chosen
+  std::string_view load_balancer_arn;
+  std::string_view target_group_arn;  // empty when no target group was chosen
   int status = 0;
   bool generated_by_load_balancer = false;  // HTTPCode_ELB_* rather than HTTPCode_Target_*
   double target_seconds = -1;               // target response time, < 0 when no target answered
@@ -39,7 +41,17 @@ class Metrics {
     unsigned long long response_time_count = 0;
   };
   mutable std::mutex mutex_;
-  std::map<std::pair<std::string, std::string>, Counters> counters_;  // (load balancer, target group)
+  // Orders (load balancer, target group) keys and finds one by string_views, so recording a request copies
+  // no ARN once its counters exist.
+  struct KeyLess {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return std::pair<std::string_view, std::string_view>(a.first, a.second) <
+             std::pair<std::string_view, std::string_view>(b.first, b.second);
+    }
+  };
+  std::map<std::pair<std::string, std::string>, Counters, KeyLess> counters_;  // (load balancer, target group)
 };
 
 }  // namespace albatross::routing

@@ -49,6 +49,11 @@ double epoch_seconds();
 // One data-plane thread: its io_context and its pool of idle upstream connections.
 // Connections live on one worker for their whole life, so none of this needs locks.
 struct Worker {
+  // Relay chunks and target read buffers reused across requests (RelayChunk, RelayBuffer), so a request does
+  // not allocate them; bounded by the requests in flight. Declared before `io` so they outlive the coroutine
+  // frames that `io` destroys.
+  std::vector<std::unique_ptr<char[]>> spare_chunks;
+  std::vector<beast::flat_buffer> spare_buffers;
   asio::io_context io{1};
   UpstreamPool pool;
   // Requests being relayed, by target key: when a draining target's deregistration delay ends, their upstream
