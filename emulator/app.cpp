@@ -28,6 +28,8 @@
 #include "services/ecr/ecr_service.hpp"
 #include "services/ecr/image_reference.hpp"
 #include "services/ecr/registry/registry_server.hpp"
+#include "services/common/digest.hpp"
+#include "services/ecs/ecs_service.hpp"
 #include "routing/data_plane.hpp"
 #include "routing/loopback_address.hpp"
 #include "storage/resource_store.hpp"
@@ -85,6 +87,7 @@ struct App::Impl {
   std::optional<sts::StsService> sts;
   std::optional<autoscaling::AutoscalingService> autoscaling;
   std::optional<logs::LogsService> logs;
+  std::optional<ecs::EcsService> ecs;
   std::optional<routing::DataPlane> data_plane;
   std::uint64_t snapshot_version = 0;
   std::optional<ecr::BlobStore> blobs;
@@ -146,6 +149,12 @@ int App::run() {
                                             boost::asio::post(app.io, std::move(work));
                                           }});
   app.gateway.add_service(app.logs->definition());
+  // ECS: clusters, task definitions, tasks as Docker containers, services.
+  app.ecs.emplace(ecs::EcsDependencies{*app.db, app.clock, app.scheduler, app.changes,
+                                       digest::sha256_hex(std::filesystem::absolute(app.state_dir).string()).substr(0, 16),
+                                       &*app.elbv2, &app.logs->sink()});
+  app.gateway.add_service(app.ecs->definition());
+  app.ecs->start();
 
   app.blobs.emplace(app.state_dir / "registry");
   app.ecr.emplace(*app.db, *app.blobs, app.changes);
