@@ -40,15 +40,6 @@ awsx ec2 authorize-security-group-ingress --group-id "$SG_ID" --ip-permissions \
   'IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=0.0.0.0/0}]' >/dev/null
 show "$SG_ID allows tcp/80 and tcp/443 from 0.0.0.0/0"
 
-step "Creating the load balancer"
-LB_ARN=$(awsx elbv2 create-load-balancer --name "$NAME" --type application --scheme internet-facing \
-  --subnets "${SUBNETS[@]}" --security-groups "$SG_ID" --query 'LoadBalancers[0].LoadBalancerArn' --output text)
-on_exit "awsx elbv2 delete-load-balancer --load-balancer-arn $LB_ARN"
-lb_active() { [ "$(awsx elbv2 describe-load-balancers --load-balancer-arns "$LB_ARN" --query 'LoadBalancers[0].State.Code' --output text)" = active ]; }
-wait_for 60 "the load balancer to become active" lb_active
-LB_DNS=$(awsx elbv2 describe-load-balancers --load-balancer-arns "$LB_ARN" --query 'LoadBalancers[0].DNSName' --output text)
-show "$LB_DNS is active"
-
 step "One target group per site, each holding its backend"
 make_group() { # name port -> arn
   awsx elbv2 create-target-group --name "$1" --protocol HTTP --port "$2" --vpc-id "$VPC_ID" --target-type ip \
@@ -61,6 +52,15 @@ on_exit "awsx elbv2 delete-target-group --target-group-arn $TG_B"
 awsx elbv2 register-targets --target-group-arn "$TG_A" --targets "Id=127.0.0.1,Port=$PORT_A"
 awsx elbv2 register-targets --target-group-arn "$TG_B" --targets "Id=127.0.0.1,Port=$PORT_B"
 show "$NAME-a -> 127.0.0.1:$PORT_A" "$NAME-b -> 127.0.0.1:$PORT_B"
+
+step "Creating the load balancer"
+LB_ARN=$(awsx elbv2 create-load-balancer --name "$NAME" --type application --scheme internet-facing \
+  --subnets "${SUBNETS[@]}" --security-groups "$SG_ID" --query 'LoadBalancers[0].LoadBalancerArn' --output text)
+on_exit "awsx elbv2 delete-load-balancer --load-balancer-arn $LB_ARN"
+lb_active() { [ "$(awsx elbv2 describe-load-balancers --load-balancer-arns "$LB_ARN" --query 'LoadBalancers[0].State.Code' --output text)" = active ]; }
+wait_for 60 "the load balancer to become active" lb_active
+LB_DNS=$(awsx elbv2 describe-load-balancers --load-balancer-arns "$LB_ARN" --query 'LoadBalancers[0].DNSName' --output text)
+show "$LB_DNS is active"
 
 step "HTTPS listener on 443 with the certificate; unknown hosts get a fixed 503"
 # The console makes you pick a target group first; we do the same, then swap the default for a fixed reply.

@@ -22,7 +22,9 @@ run_cleanup() {
   trap - EXIT INT TERM
   if ((${#CLEANUP[@]})); then
     step "Cleaning up"
-    for ((i = ${#CLEANUP[@]} - 1; i >= 0; i--)); do eval "${CLEANUP[i]}" >/dev/null 2>&1 || true; done
+    for ((i = ${#CLEANUP[@]} - 1; i >= 0; i--)); do
+      eval "${CLEANUP[i]}" >/dev/null 2>&1 || echo "    clean-up step failed: ${CLEANUP[i]}" >&2
+    done
   fi
   rm -rf "$WORK_DIR"
   exit "$rc"
