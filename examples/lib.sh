@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # sets variables the sourcing scripts read
 # Shared helpers for the example walkthroughs (sourced, not run).
 # ALBATROSS_ENDPOINT picks the emulator (default http://localhost:4566); credentials default to test/test.
 
