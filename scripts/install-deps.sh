@@ -5,7 +5,7 @@ set -euo pipefail
 
 build_packages=(cmake ninja-build g++ ccache pkg-config libboost1.81-dev nlohmann-json3-dev libsqlitecpp-dev
   libsqlite3-dev libssl-dev libcurl4-openssl-dev doctest-dev)
-test_packages=(awscli python3 python3-pytest python3-pytest-xdist python3-boto3 python3-botocore openssl curl docker.io busybox-static wrk chromium)
+test_packages=(awscli python3 python3-pytest python3-pytest-xdist python3-boto3 python3-botocore openssl curl docker.io busybox-static wrk chromium jq)
 
 packages=("${build_packages[@]}")
 if [ "${1:-build}" = "test" ]; then packages+=("${test_packages[@]}"); fi
