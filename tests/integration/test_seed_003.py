@@ -17,9 +17,6 @@ from conftest import random_account, wait_until
 HOST = "service-a.in.example.com"
 
 
-@pytest.mark.xfail(reason="ECS branch: bridge-mode tasks registered as instance targets (i-...:dynamic host port) "
-                   "end Target.FailedHealthChecks (the same path passes for awsvpc ip targets in examples/03); the "
-                   "service replaces them as unhealthy in a loop", strict=False)
 def test_private_service_by_host_name(server, test_images):
     account = random_account()
 
