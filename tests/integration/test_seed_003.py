@@ -10,7 +10,6 @@ import json
 import re
 import subprocess
 
-import pytest
 
 from conftest import random_account, wait_until
 
