@@ -126,7 +126,8 @@ docker::ContainerSpec spec_of(const Json& definition, const Json& task_definitio
   spec.user = definition.value("user", "");
   spec.working_dir = definition.value("workingDirectory", "");
   if (owner_or_alone && network_mode != "host" && network_mode != "awsvpc") spec.hostname = definition.value("hostname", "");
-  for (const auto& [key, value] : definition.value("dockerLabels", Json::object()).items()) spec.labels[key] = value;
+  const Json docker_labels = definition.value("dockerLabels", Json::object());  // items() must not outlive it
+  for (const auto& [key, value] : docker_labels.items()) spec.labels[key] = value;
   spec.labels[kClusterLabel] = task.value("clusterArn", "");
   spec.labels[kTaskArnLabel] = task_arn;
   spec.labels[kContainerNameLabel] = name;
