@@ -102,6 +102,8 @@ Json EcrService::batch_get_image(RequestContext& ctx, const Json& in) {
   require_repository(repo);
   Json images = Json::array();
   Json failures = Json::array();
+  std::vector<std::string> accepted;
+  for (const auto& type : in.value("acceptedMediaTypes", Json::array())) accepted.push_back(type);
   for (const auto& id : in["imageIds"]) {
     auto resolved = resolve(store_, repo, id);
     if (!resolved.image) {
@@ -110,6 +112,13 @@ Json EcrService::batch_get_image(RequestContext& ctx, const Json& in) {
     }
     Json image_id = {{"imageDigest", resolved.image->digest}};
     if (id.contains("imageTag")) image_id["imageTag"] = id["imageTag"];
+    // The stored manifest is returned only in a media type the caller accepts (no conversion is done).
+    if (!accepted.empty() && std::find(accepted.begin(), accepted.end(), resolved.image->media_type) == accepted.end()) {
+      failures.push_back(failure(image_id, "UnsupportedImageType",
+                                 "Image with media type " + resolved.image->media_type +
+                                     " is not in the list of accepted media types"));
+      continue;
+    }
     images.push_back({{"registryId", repo.account_id},
                       {"repositoryName", repo.repository},
                       {"imageId", image_id},
