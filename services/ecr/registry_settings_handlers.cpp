@@ -3,6 +3,7 @@
 // repository creation templates (a document each, keyed by their prefix).
 
 #include <algorithm>
+#include <optional>
 
 #include "services/common/pagination.hpp"
 #include "services/ecr/ecr_service.hpp"
@@ -40,7 +41,29 @@ void require_json_policy(const std::string& text, const std::string& field) {
   Json parsed = Json::parse(text, nullptr, false);
   if (parsed.is_discarded() || !parsed.is_object())
     throw AwsError{"InvalidParameterException",
-                   "Invalid parameter at '" + field + "' failed to satisfy constraint: 'Invalid registry policy provided'"};
+                   "Invalid parameter at '" + field + "' failed to satisfy constraint: 'Invalid repository policy provided'"};
+}
+
+// A registry policy names only ECR actions; under the V1 scope only the three that act at registry level.
+void require_registry_policy(const std::string& text, bool v1_scope) {
+  const AwsError invalid{"InvalidParameterException",
+                         "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid registry policy provided'"};
+  Json policy = Json::parse(text, nullptr, false);
+  if (policy.is_discarded() || !policy.is_object() || !policy.contains("Statement")) throw invalid;
+  Json statements = policy["Statement"].is_array() ? policy["Statement"] : Json::array({policy["Statement"]});
+  if (statements.empty()) throw invalid;
+  for (const auto& statement : statements) {
+    if (!statement.is_object() || !statement.contains("Action") || !statement.contains("Effect")) throw invalid;
+    Json actions = statement["Action"].is_array() ? statement["Action"] : Json::array({statement["Action"]});
+    for (const auto& action_json : actions) {
+      if (!action_json.is_string()) throw invalid;
+      const std::string action = action_json;
+      if (!action.starts_with("ecr:")) throw invalid;
+      if (v1_scope && action != "ecr:ReplicateImage" && action != "ecr:CreateRepository" &&
+          action != "ecr:BatchImportUpstreamImage")
+        throw invalid;
+    }
+  }
 }
 
 // Account settings AWS knows, with their allowed values; the first is the default.
@@ -62,6 +85,25 @@ const std::vector<std::string>& require_account_setting(const std::string& name)
 
 // A scanning filter "prod*" matches repository names with that prefix; '*' stands for any run of characters.
 bool filter_matches(const std::string& filter, const std::string& name) { return wildcard_tag_match(filter, name); }
+
+// The registry rule that applies to a repository, as {scanFrequency, appliedScanFilters}: continuous scanning
+// wins over scan on push, which wins over manual; among equals, the first rule listed.
+std::optional<Json> matching_scan_rule(const Json& rules, const std::string& name) {
+  auto rank = [](const std::string& frequency) {
+    return frequency == "CONTINUOUS_SCAN" ? 2 : frequency == "SCAN_ON_PUSH" ? 1 : 0;
+  };
+  std::optional<Json> best;
+  for (const auto& rule : rules) {
+    Json applied = Json::array();
+    for (const auto& filter : rule["repositoryFilters"])
+      if (filter_matches(filter.value("filter", ""), name)) applied.push_back(filter);
+    if (applied.empty()) continue;
+    const std::string frequency = rule["scanFrequency"];
+    if (!best || rank(frequency) > rank(best->at("scanFrequency").get<std::string>()))
+      best = Json{{"scanFrequency", frequency}, {"appliedScanFilters", applied}};
+  }
+  return best;
+}
 
 AwsError rule_not_found(const std::string& prefix, const std::string& registry) {
   return AwsError{"PullThroughCacheRuleNotFoundException",
@@ -88,8 +130,8 @@ Json pull_through_cache_rule_answer(const Json& rule) {
 Json EcrService::put_registry_policy(RequestContext& ctx, const Json& in) {
   const auto scope = scope_of(ctx, in);
   const std::string text = in["policyText"];
-  require_json_policy(text, "policyText");
   Json document = registry_document(resources_, scope);
+  require_registry_policy(text, document.value("accountSettings", Json::object()).value("REGISTRY_POLICY_SCOPE", "V2") == "V1");
   document["policyText"] = text;
   save_registry_document(resources_, scope, document);
   return {{"registryId", scope.account_id}, {"policyText", text}};
@@ -134,6 +176,11 @@ Json EcrService::put_registry_scanning_configuration(RequestContext& ctx, const 
         throw AwsError{"ValidationException", "Invalid parameter at 'filter' failed to satisfy constraint: "
                                               "'Member must have length greater than or equal to 1'"};
   }
+  for (auto& resource : resources_.list(scope, kRepositoryKind))
+    if (auto applied = matching_scan_rule(rules, resource.id)) {
+      resource.document["appliedScanning"] = *applied;
+      resources_.put(scope, resource);
+    }
   Json document = registry_document(resources_, scope);
   document["scanningConfiguration"] = {{"scanType", scan_type}, {"rules", rules}};
   save_registry_document(resources_, scope, document);
@@ -161,25 +208,18 @@ Json EcrService::batch_get_repository_scanning_configuration(RequestContext& ctx
                           {"failureReason", "REPOSITORY_NOT_FOUND"}});
       continue;
     }
-    const bool scan_on_push_repo =
-        found->document["repository"].value("imageScanningConfiguration", Json::object()).value("scanOnPush", false);
-    // The first registry rule whose filters match decides the frequency; else the repository's own flag.
-    Json entry = {{"repositoryArn", repository_arn(repo)}, {"repositoryName", name}};
-    bool matched = false;
-    for (const auto& rule : registry["rules"]) {
-      Json applied = Json::array();
-      for (const auto& filter : rule["repositoryFilters"])
-        if (filter_matches(filter.value("filter", ""), name)) applied.push_back(filter);
-      if (applied.empty()) continue;
-      entry["scanFrequency"] = rule["scanFrequency"];
-      entry["scanOnPush"] = rule["scanFrequency"] != "MANUAL";
-      entry["appliedScanFilters"] = applied;
-      matched = true;
-      break;
-    }
-    if (!matched) {
-      entry["scanOnPush"] = scan_on_push_repo;
-      entry["scanFrequency"] = scan_on_push_repo ? "SCAN_ON_PUSH" : "MANUAL";
+    const Json& repository = found->document["repository"];
+    const bool scan_on_push = repository.value("imageScanningConfiguration", Json::object()).value("scanOnPush", false);
+    Json entry = {{"repositoryArn", repository_arn(repo)}, {"repositoryName", name}, {"scanOnPush", scan_on_push}};
+    if (auto applied = matching_scan_rule(registry["rules"], name)) {
+      entry["scanFrequency"] = applied->at("scanFrequency");
+      entry["appliedScanFilters"] = applied->at("appliedScanFilters");
+    } else if (found->document.contains("appliedScanning")) {
+      // The configuration a previous registry rule applied stays until another rule matches.
+      entry["scanFrequency"] = found->document["appliedScanning"]["scanFrequency"];
+      entry["appliedScanFilters"] = found->document["appliedScanning"]["appliedScanFilters"];
+    } else {
+      entry["scanFrequency"] = scan_on_push ? "SCAN_ON_PUSH" : "MANUAL";
       entry["appliedScanFilters"] = Json::array();
     }
     configurations.push_back(entry);

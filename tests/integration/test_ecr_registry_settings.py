@@ -61,8 +61,11 @@ def test_registry_policy_lifecycle(ecr, account):
     out = ecr.put_registry_policy(policyText=POLICY)
     assert out["registryId"] == account and json.loads(out["policyText"]) == json.loads(POLICY)
     assert json.loads(ecr.get_registry_policy()["policyText"]) == json.loads(POLICY)
-    code, message = error_code(ecr.put_registry_policy, policyText="not json")
-    assert code == "InvalidParameterException" and "policyText" in message
+    invalid = "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid registry policy provided'"
+    assert error_code(ecr.put_registry_policy, policyText="not json") == ("InvalidParameterException", invalid)
+    s3 = json.loads(POLICY)
+    s3["Statement"][0]["Action"] = ["s3:GetObject"]
+    assert error_code(ecr.put_registry_policy, policyText=json.dumps(s3)) == ("InvalidParameterException", invalid)
     deleted = ecr.delete_registry_policy()
     assert deleted["registryId"] == account and json.loads(deleted["policyText"]) == json.loads(POLICY)
     assert error_code(ecr.get_registry_policy)[0] == "RegistryPolicyNotFoundException"
@@ -109,6 +112,16 @@ def test_batch_get_repository_scanning_configuration(ecr, account):
         out = ecr.batch_get_repository_scanning_configuration(repositoryNames=[prod])
         entry = out["scanningConfigurations"][0]
         assert entry["scanFrequency"] == "SCAN_ON_PUSH" and entry["appliedScanFilters"] == rule["repositoryFilters"]
+        assert entry["scanOnPush"] is False  # the repository's own flag, not the registry rule
+        continuous = {"scanFrequency": "CONTINUOUS_SCAN", "repositoryFilters": [{"filter": prod, "filterType": "WILDCARD"}]}
+        ecr.put_registry_scanning_configuration(scanType="ENHANCED", rules=[rule, continuous])
+        entry = ecr.batch_get_repository_scanning_configuration(repositoryNames=[prod])["scanningConfigurations"][0]
+        assert entry["scanFrequency"] == "CONTINUOUS_SCAN" and entry["appliedScanFilters"] == continuous["repositoryFilters"]
+        # A rule that no longer matches leaves the configuration last applied to the repository.
+        unrelated = {"scanFrequency": "MANUAL", "repositoryFilters": [{"filter": "unknown", "filterType": "WILDCARD"}]}
+        ecr.put_registry_scanning_configuration(scanType="ENHANCED", rules=[unrelated])
+        entry = ecr.batch_get_repository_scanning_configuration(repositoryNames=[prod])["scanningConfigurations"][0]
+        assert entry["scanFrequency"] == "CONTINUOUS_SCAN"
     finally:
         ecr.delete_repository(repositoryName=prod)
         ecr.delete_repository(repositoryName=other)
@@ -136,6 +149,17 @@ def test_account_settings(ecr):
     assert ecr.get_account_setting(name="REGISTRY_POLICY_SCOPE")["value"] == "V2"
     assert error_code(ecr.put_account_setting, name="BASIC_SCAN_TYPE_VERSION", value="BOGUS")[0] == "ValidationException"
     assert error_code(ecr.get_account_setting, name="NOT_A_SETTING")[0] == "ValidationException"
+
+
+def test_registry_policy_scope_v1_limits_actions(ecr):
+    wide = json.loads(POLICY)
+    wide["Statement"][0]["Action"] = ["ecr:CreateRepository", "ecr:DescribeRepositories"]
+    ecr.put_registry_policy(policyText=json.dumps(wide))  # V2, the default: every ECR action
+    ecr.put_account_setting(name="REGISTRY_POLICY_SCOPE", value="V1")
+    code, message = error_code(ecr.put_registry_policy, policyText=json.dumps(wide))
+    assert code == "InvalidParameterException" and "'PolicyText'" in message
+    ecr.put_registry_policy(policyText=POLICY)
+    ecr.delete_registry_policy()
 
 
 def test_pull_through_cache_rules(ecr, account):
