@@ -14,7 +14,7 @@ import botocore.session
 import pytest
 from botocore.config import Config
 
-from test_ecr_support import DOCKER_MANIFEST, OCI_MANIFEST, Registry, unique_name
+from test_ecr_support import DOCKER_MANIFEST, OCI_MANIFEST, Registry, sha256, unique_name
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 _MODEL_DIR = []
@@ -228,5 +228,19 @@ def test_batch_get_image_accepted_media_types(server, ecr, account):
         assert refused["images"] == []
         assert refused["failures"][0]["failureCode"] == "UnsupportedImageType"
         assert refused["failures"][0]["imageId"] == {"imageDigest": digest, "imageTag": "v1"}
+        # By tag, the Docker manifest is converted to OCI: types mapped, digest of the converted bytes.
+        converted = ecr.batch_get_image(repositoryName=repo, imageIds=[{"imageTag": "v1"}],
+                                        acceptedMediaTypes=[OCI_MANIFEST])["images"][0]
+        oci = json.loads(converted["imageManifest"])
+        original = json.loads(manifest)
+        assert converted["imageManifestMediaType"] == OCI_MANIFEST and oci["mediaType"] == OCI_MANIFEST
+        assert oci["config"] == {**original["config"], "mediaType": "application/vnd.oci.image.config.v1+json"}
+        assert [layer["mediaType"] for layer in oci["layers"]] == ["application/vnd.oci.image.layer.v1.tar+gzip"]
+        assert [layer["digest"] for layer in oci["layers"]] == [layer["digest"] for layer in original["layers"]]
+        assert converted["imageId"] == {"imageTag": "v1", "imageDigest": sha256(converted["imageManifest"].encode())}
+        # By digest the stored bytes are the only answer.
+        by_digest = ecr.batch_get_image(repositoryName=repo, imageIds=[{"imageDigest": digest}],
+                                        acceptedMediaTypes=[OCI_MANIFEST])
+        assert by_digest["images"] == [] and by_digest["failures"][0]["failureCode"] == "UnsupportedImageType"
     finally:
         ecr.delete_repository(repositoryName=repo, force=True)
