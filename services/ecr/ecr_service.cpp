@@ -332,6 +332,9 @@ ServiceDefinition EcrService::definition() {
       {"DescribeRepositoryCreationTemplates", bind(&EcrService::describe_repository_creation_templates)},
       {"UpdateRepositoryCreationTemplate", bind(&EcrService::update_repository_creation_template)},
       {"DeleteRepositoryCreationTemplate", bind(&EcrService::delete_repository_creation_template)},
+      {"PutSigningConfiguration", bind(&EcrService::put_signing_configuration)},
+      {"GetSigningConfiguration", bind(&EcrService::get_signing_configuration)},
+      {"DeleteSigningConfiguration", bind(&EcrService::delete_signing_configuration)},
   };
   definition.on_reset = [this] { blobs_.clear(); };
   return definition;

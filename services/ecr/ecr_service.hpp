@@ -104,6 +104,9 @@ class EcrService {
   Json describe_repository_creation_templates(RequestContext& ctx, const Json& in);
   Json update_repository_creation_template(RequestContext& ctx, const Json& in);
   Json delete_repository_creation_template(RequestContext& ctx, const Json& in);
+  Json put_signing_configuration(RequestContext& ctx, const Json& in);
+  Json get_signing_configuration(RequestContext& ctx, const Json& in);
+  Json delete_signing_configuration(RequestContext& ctx, const Json& in);
 
   // ---- For the registry (control thread; each call in its own transaction unless one is open) ----
   bool repository_exists(const RepoKey& repo);

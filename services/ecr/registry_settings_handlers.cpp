@@ -461,4 +461,33 @@ Json EcrService::delete_repository_creation_template(RequestContext& ctx, const 
   return {{"registryId", scope.account_id}, {"repositoryCreationTemplate", found->document}};
 }
 
+// ---- signing configuration ----
+
+Json EcrService::put_signing_configuration(RequestContext& ctx, const Json& in) {
+  const auto scope = scope_of(ctx, in);
+  const Json configuration = in["signingConfiguration"];
+  Json document = registry_document(resources_, scope);
+  document["signingConfiguration"] = configuration;
+  save_registry_document(resources_, scope, document);
+  return {{"signingConfiguration", configuration}};
+}
+
+Json EcrService::get_signing_configuration(RequestContext& ctx, const Json& in) {
+  const auto scope = scope_of(ctx, in);
+  const Json document = registry_document(resources_, scope);
+  if (!document.contains("signingConfiguration"))
+    throw AwsError{"SigningConfigurationNotFoundException",
+                   "Signing configuration does not exist in the registry with id '" + scope.account_id + "'"};
+  return {{"registryId", scope.account_id}, {"signingConfiguration", document["signingConfiguration"]}};
+}
+
+Json EcrService::delete_signing_configuration(RequestContext& ctx, const Json& in) {
+  Json out = get_signing_configuration(ctx, in);
+  const auto scope = scope_of(ctx, in);
+  Json document = registry_document(resources_, scope);
+  document.erase("signingConfiguration");
+  save_registry_document(resources_, scope, document);
+  return out;
+}
+
 }  // namespace albatross::ecr

@@ -244,3 +244,15 @@ def test_batch_get_image_accepted_media_types(server, ecr, account):
         assert by_digest["images"] == [] and by_digest["failures"][0]["failureCode"] == "UnsupportedImageType"
     finally:
         ecr.delete_repository(repositoryName=repo, force=True)
+
+
+def test_signing_configuration(ecr, account):
+    assert error_code(ecr.get_signing_configuration)[0] == "SigningConfigurationNotFoundException"
+    assert error_code(ecr.delete_signing_configuration)[0] == "SigningConfigurationNotFoundException"
+    config = {"rules": [{"signingProfileArn": f"arn:aws:signer:us-east-1:{account}:/signing-profiles/team_profile",
+                         "repositoryFilters": [{"filter": "prod*", "filterType": "WILDCARD_MATCH"}]}]}
+    assert ecr.put_signing_configuration(signingConfiguration=config)["signingConfiguration"] == config
+    got = ecr.get_signing_configuration()
+    assert got["registryId"] == account and got["signingConfiguration"] == config
+    assert ecr.delete_signing_configuration()["signingConfiguration"] == config
+    assert error_code(ecr.get_signing_configuration)[0] == "SigningConfigurationNotFoundException"
