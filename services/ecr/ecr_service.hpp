@@ -63,7 +63,6 @@ class EcrService {
   Json tag_resource(RequestContext& ctx, const Json& in);
   Json untag_resource(RequestContext& ctx, const Json& in);
   Json list_tags_for_resource(RequestContext& ctx, const Json& in);
-  Json describe_registry(RequestContext& ctx, const Json& in);
   Json get_authorization_token(RequestContext& ctx, const Json& in);
   // image_handlers.cpp
   Json describe_images(RequestContext& ctx, const Json& in);
@@ -85,6 +84,29 @@ class EcrService {
   Json delete_lifecycle_policy(RequestContext& ctx, const Json& in);
   Json start_lifecycle_policy_preview(RequestContext& ctx, const Json& in);
   Json get_lifecycle_policy_preview(RequestContext& ctx, const Json& in);
+  // registry_settings_handlers.cpp
+  Json describe_registry(RequestContext& ctx, const Json& in);
+  Json put_registry_policy(RequestContext& ctx, const Json& in);
+  Json get_registry_policy(RequestContext& ctx, const Json& in);
+  Json delete_registry_policy(RequestContext& ctx, const Json& in);
+  Json put_registry_scanning_configuration(RequestContext& ctx, const Json& in);
+  Json get_registry_scanning_configuration(RequestContext& ctx, const Json& in);
+  Json batch_get_repository_scanning_configuration(RequestContext& ctx, const Json& in);
+  Json put_replication_configuration(RequestContext& ctx, const Json& in);
+  Json put_account_setting(RequestContext& ctx, const Json& in);
+  Json get_account_setting(RequestContext& ctx, const Json& in);
+  Json create_pull_through_cache_rule(RequestContext& ctx, const Json& in);
+  Json describe_pull_through_cache_rules(RequestContext& ctx, const Json& in);
+  Json delete_pull_through_cache_rule(RequestContext& ctx, const Json& in);
+  Json update_pull_through_cache_rule(RequestContext& ctx, const Json& in);
+  Json validate_pull_through_cache_rule(RequestContext& ctx, const Json& in);
+  Json create_repository_creation_template(RequestContext& ctx, const Json& in);
+  Json describe_repository_creation_templates(RequestContext& ctx, const Json& in);
+  Json update_repository_creation_template(RequestContext& ctx, const Json& in);
+  Json delete_repository_creation_template(RequestContext& ctx, const Json& in);
+  Json put_signing_configuration(RequestContext& ctx, const Json& in);
+  Json get_signing_configuration(RequestContext& ctx, const Json& in);
+  Json delete_signing_configuration(RequestContext& ctx, const Json& in);
 
   // ---- For the registry (control thread; each call in its own transaction unless one is open) ----
   bool repository_exists(const RepoKey& repo);

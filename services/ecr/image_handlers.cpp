@@ -5,6 +5,7 @@
 #include "services/common/pagination.hpp"
 #include "services/ecr/ecr_service.hpp"
 #include "services/ecr/manifest.hpp"
+#include "services/ecr/manifest_conversion.hpp"
 
 namespace albatross::ecr {
 
@@ -102,6 +103,8 @@ Json EcrService::batch_get_image(RequestContext& ctx, const Json& in) {
   require_repository(repo);
   Json images = Json::array();
   Json failures = Json::array();
+  std::vector<std::string> accepted;
+  for (const auto& type : in.value("acceptedMediaTypes", Json::array())) accepted.push_back(type);
   for (const auto& id : in["imageIds"]) {
     auto resolved = resolve(store_, repo, id);
     if (!resolved.image) {
@@ -110,11 +113,31 @@ Json EcrService::batch_get_image(RequestContext& ctx, const Json& in) {
     }
     Json image_id = {{"imageDigest", resolved.image->digest}};
     if (id.contains("imageTag")) image_id["imageTag"] = id["imageTag"];
+    std::string manifest = resolved.image->manifest;
+    std::string media_type = resolved.image->media_type;
+    if (!accepted.empty() && std::find(accepted.begin(), accepted.end(), media_type) == accepted.end()) {
+      // Pulled by tag, a Docker schema 2 / OCI manifest is converted to an accepted type (a new digest);
+      // by digest it cannot be, since the digest names the stored bytes.
+      std::optional<std::string> converted;
+      if (!id.contains("imageDigest"))
+        for (const auto& type : accepted)
+          if ((converted = convert_manifest(manifest, media_type, type))) {
+            media_type = type;
+            break;
+          }
+      if (!converted) {
+        failures.push_back(failure(image_id, "UnsupportedImageType",
+                                   "Image with media type " + media_type + " is not in the list of accepted media types"));
+        continue;
+      }
+      manifest = *converted;
+      image_id["imageDigest"] = sha256_digest(manifest);
+    }
     images.push_back({{"registryId", repo.account_id},
                       {"repositoryName", repo.repository},
                       {"imageId", image_id},
-                      {"imageManifest", resolved.image->manifest},
-                      {"imageManifestMediaType", resolved.image->media_type}});
+                      {"imageManifest", manifest},
+                      {"imageManifestMediaType", media_type}});
     store_.set_pulled(repo, resolved.image->digest, now());
   }
   return {{"images", images}, {"failures", failures}};

@@ -235,10 +235,6 @@ Json EcrService::list_tags_for_resource(RequestContext& ctx, const Json& in) {
   return {{"tags", resources_.tags({repo.account_id, repo.region}, repository_arn(repo))}};
 }
 
-Json EcrService::describe_registry(RequestContext& ctx, const Json&) {
-  return {{"registryId", ctx.account_id}, {"replicationConfiguration", {{"rules", Json::array()}}}};
-}
-
 Json EcrService::get_authorization_token(RequestContext& ctx, const Json& in) {
   std::vector<std::string> registries;
   for (const auto& id : in.value("registryIds", Json::array())) registries.push_back(id);
