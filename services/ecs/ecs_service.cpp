@@ -154,6 +154,17 @@ ServiceDefinition EcsService::definition() {
       {"DescribeServices", &EcsService::describe_services},
       {"ListServices", &EcsService::list_services},
       {"DeleteService", &EcsService::delete_service},
+      {"DiscoverPollEndpoint", &EcsService::discover_poll_endpoint},
+      {"SubmitTaskStateChange", &EcsService::submit_task_state_change},
+      {"SubmitContainerStateChange", &EcsService::submit_container_state_change},
+      {"SubmitAttachmentStateChanges", &EcsService::submit_attachment_state_changes},
+      {"GetTaskProtection", &EcsService::get_task_protection},
+      {"UpdateTaskProtection", &EcsService::update_task_protection},
+      {"CreateTaskSet", &EcsService::create_task_set},
+      {"DescribeTaskSets", &EcsService::describe_task_sets},
+      {"UpdateTaskSet", &EcsService::update_task_set},
+      {"DeleteTaskSet", &EcsService::delete_task_set},
+      {"UpdateServicePrimaryTaskSet", &EcsService::update_service_primary_task_set},
   };
   definition.on_reset = [this] { runtime_->reset(); };
   for (const auto& [name, method] : table)

@@ -106,6 +106,21 @@ class EcsService {
   Json describe_services(RequestContext& ctx, const Json& in);
   Json list_services(RequestContext& ctx, const Json& in);
   Json delete_service(RequestContext& ctx, const Json& in);
+  // agent_handlers.cpp
+  Json discover_poll_endpoint(RequestContext& ctx, const Json& in);
+  Json submit_task_state_change(RequestContext& ctx, const Json& in);
+  Json submit_container_state_change(RequestContext& ctx, const Json& in);
+  Json submit_attachment_state_changes(RequestContext& ctx, const Json& in);
+  Json get_task_protection(RequestContext& ctx, const Json& in);
+  Json update_task_protection(RequestContext& ctx, const Json& in);
+  // task_set_handlers.cpp
+  Json create_task_set(RequestContext& ctx, const Json& in);
+  Json describe_task_sets(RequestContext& ctx, const Json& in);
+  Json update_task_set(RequestContext& ctx, const Json& in);
+  Json delete_task_set(RequestContext& ctx, const Json& in);
+  Json update_service_primary_task_set(RequestContext& ctx, const Json& in);
+  // CreateService for deploymentController EXTERNAL: stored, no deployments, the scheduler launches nothing.
+  Json create_external_service(const storage::Scope& scope, const storage::Resource& cluster, const Json& in);
 
   // ---- Shared by the topic files ----
   static storage::Scope scope_of(const RequestContext& ctx) { return {ctx.account_id, ctx.region}; }
