@@ -44,7 +44,8 @@ Json render_cluster(EcsService& service, const storage::Scope& scope, const stor
   auto wants = [&](const char* part) { return std::find(include.begin(), include.end(), part) != include.end(); };
   Json out = public_view(cluster.document);
   const auto counts = count(service, scope, cluster.id);
-  out["registeredContainerInstancesCount"] = 0;
+  // Instances registered through RegisterContainerInstance (the emulated one is not counted).
+  out["registeredContainerInstancesCount"] = static_cast<int>(service.stored_container_instances(scope, cluster).size());
   out["runningTasksCount"] = counts.running_ec2 + counts.running_fargate;
   out["pendingTasksCount"] = counts.pending_ec2 + counts.pending_fargate;
   out["activeServicesCount"] = counts.active_ec2_services + counts.active_fargate_services;

@@ -119,6 +119,14 @@ class EcsService {
   Json update_task_set(RequestContext& ctx, const Json& in);
   Json delete_task_set(RequestContext& ctx, const Json& in);
   Json update_service_primary_task_set(RequestContext& ctx, const Json& in);
+  // container_instance_registry.cpp
+  Json register_container_instance(RequestContext& ctx, const Json& in);
+  Json deregister_container_instance(RequestContext& ctx, const Json& in);
+  Json update_container_instances_state(RequestContext& ctx, const Json& in);
+  Json put_attributes(RequestContext& ctx, const Json& in);
+  Json list_attributes(RequestContext& ctx, const Json& in);
+  Json delete_attributes(RequestContext& ctx, const Json& in);
+  std::vector<Json> stored_container_instances(const storage::Scope& scope, const storage::Resource& cluster);
   // CreateService for deploymentController EXTERNAL: stored, no deployments, the scheduler launches nothing.
   Json create_external_service(const storage::Scope& scope, const storage::Resource& cluster, const Json& in);
 

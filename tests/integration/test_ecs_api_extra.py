@@ -176,3 +176,87 @@ def test_external_service_shows_its_task_sets_and_launches_nothing(ecs):
     assert ecs.list_tasks(cluster="ext")["taskArns"] == []
     ecs.delete_service(cluster="ext", service="svc", force=True)
     assert ecs.describe_services(cluster="ext", services=["svc"])["services"][0]["status"] == "INACTIVE"
+
+
+# ---------------------------------------------------------------------------------------------- container instances
+
+
+def test_registered_container_instances(ecs, account):
+    ecs.create_cluster(clusterName="ci")
+    emulated = ecs.list_container_instances(cluster="ci")["containerInstanceArns"]
+    assert len(emulated) == 1
+    identity = '{"instanceId": "i-0123456789abcdef0", "region": "us-east-1"}'
+    registered = ecs.register_container_instance(
+        cluster="ci", instanceIdentityDocument=identity,
+        totalResources=[{"name": "CPU", "type": "INTEGER", "integerValue": 1024}],
+        versionInfo={"agentVersion": "1.80.0"}, attributes=[{"name": "stack", "value": "blue"}],
+        tags=[{"key": "k", "value": "v"}])["containerInstance"]
+    arn = registered["containerInstanceArn"]
+    assert arn.startswith(f"arn:aws:ecs:us-east-1:{account}:container-instance/ci/")
+    assert registered["ec2InstanceId"] == "i-0123456789abcdef0"
+    assert registered["status"] == "ACTIVE" and registered["agentConnected"] is True
+    assert registered["registeredResources"][0]["integerValue"] == 1024
+    assert {"name": "stack", "value": "blue"} in registered["attributes"]
+    assert registered["tags"] == [{"key": "k", "value": "v"}]
+
+    assert set(ecs.list_container_instances(cluster="ci")["containerInstanceArns"]) == set(emulated) | {arn}
+    cluster = ecs.describe_clusters(clusters=["ci"])["clusters"][0]
+    assert cluster["registeredContainerInstancesCount"] == 1
+    described = ecs.describe_container_instances(cluster="ci", containerInstances=[arn.split("/")[-1], emulated[0]])
+    assert [i["containerInstanceArn"] for i in described["containerInstances"]] == [arn, emulated[0]]
+
+    drained = ecs.update_container_instances_state(cluster="ci", containerInstances=[arn, "missing"],
+                                                   status="DRAINING")
+    assert drained["containerInstances"][0]["status"] == "DRAINING"
+    assert drained["failures"] == [{"arn": "missing", "reason": "MISSING"}]
+    assert ecs.list_container_instances(cluster="ci", status="DRAINING")["containerInstanceArns"] == [arn]
+    assert ecs.list_container_instances(cluster="ci", status="ACTIVE")["containerInstanceArns"] == emulated
+    code, _ = error_of(ecs.update_container_instances_state, cluster="ci", containerInstances=[arn],
+                       status="REGISTERING")
+    assert code == "InvalidParameterException"
+
+    gone = ecs.deregister_container_instance(cluster="ci", containerInstance=arn, force=True)["containerInstance"]
+    assert gone["status"] == "INACTIVE" and gone["containerInstanceArn"] == arn
+    assert ecs.list_container_instances(cluster="ci")["containerInstanceArns"] == emulated
+    assert ecs.describe_clusters(clusters=["ci"])["clusters"][0]["registeredContainerInstancesCount"] == 0
+    assert error_of(ecs.deregister_container_instance, cluster="ci",
+                    containerInstance=arn)[0] == "InvalidParameterException"
+    assert error_of(ecs.deregister_container_instance, cluster="nope",
+                    containerInstance=arn)[0] == "ClusterNotFoundException"
+
+
+def test_attributes_on_container_instances(ecs):
+    ecs.create_cluster(clusterName="at")
+    emulated = ecs.list_container_instances(cluster="at")["containerInstanceArns"][0]
+    other = ecs.register_container_instance(cluster="at")["containerInstance"]["containerInstanceArn"]
+    put = ecs.put_attributes(cluster="at", attributes=[
+        {"name": "color", "value": "red", "targetType": "container-instance", "targetId": emulated},
+        {"name": "gpu", "targetId": other.split("/")[-1]},
+    ])["attributes"]
+    assert len(put) == 2
+    listed = ecs.list_attributes(cluster="at", targetType="container-instance")["attributes"]
+    assert {(a["name"], a.get("value"), a["targetId"]) for a in listed} == {("color", "red", emulated),
+                                                                            ("gpu", None, other)}
+    only = ecs.list_attributes(cluster="at", targetType="container-instance", attributeName="color",
+                               attributeValue="red")["attributes"]
+    assert [a["targetId"] for a in only] == [emulated]
+    described = ecs.describe_container_instances(cluster="at", containerInstances=[emulated])["containerInstances"]
+    assert {"name": "color", "value": "red"} in described[0]["attributes"]
+
+    ecs.put_attributes(cluster="at", attributes=[{"name": "color", "value": "blue", "targetId": emulated}])
+    only = ecs.list_attributes(cluster="at", targetType="container-instance", attributeName="color")["attributes"]
+    assert [a["value"] for a in only] == ["blue"]
+
+    ecs.delete_attributes(cluster="at", attributes=[{"name": "color", "targetId": emulated}])
+    listed = ecs.list_attributes(cluster="at", targetType="container-instance")["attributes"]
+    assert [a["name"] for a in listed] == ["gpu"]
+
+    code, message = error_of(ecs.put_attributes, cluster="at", attributes=[{"name": "x", "targetId": "nope"}])
+    assert code == "TargetNotFoundException" and "nope" in message
+    assert error_of(ecs.put_attributes, cluster="at",
+                    attributes=[{"name": "bad name!", "targetId": emulated}])[0] == "InvalidParameterException"
+    assert error_of(ecs.put_attributes, cluster="at", attributes=[{"name": "x"}])[0] == "InvalidParameterException"
+    too_many = [{"name": f"a{i}", "targetId": emulated} for i in range(11)]
+    assert error_of(ecs.put_attributes, cluster="at", attributes=too_many)[0] == "AttributeLimitExceededException"
+    assert error_of(ecs.list_attributes, cluster="nope",
+                    targetType="container-instance")[0] == "ClusterNotFoundException"
