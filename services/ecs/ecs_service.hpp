@@ -119,6 +119,10 @@ class EcsService {
   Json update_task_set(RequestContext& ctx, const Json& in);
   Json delete_task_set(RequestContext& ctx, const Json& in);
   Json update_service_primary_task_set(RequestContext& ctx, const Json& in);
+  // service_deployment_handlers.cpp
+  Json list_service_deployments(RequestContext& ctx, const Json& in);
+  Json describe_service_deployments(RequestContext& ctx, const Json& in);
+  Json describe_service_revisions(RequestContext& ctx, const Json& in);
   // container_instance_registry.cpp
   Json register_container_instance(RequestContext& ctx, const Json& in);
   Json deregister_container_instance(RequestContext& ctx, const Json& in);

@@ -260,3 +260,42 @@ def test_attributes_on_container_instances(ecs):
     assert error_of(ecs.put_attributes, cluster="at", attributes=too_many)[0] == "AttributeLimitExceededException"
     assert error_of(ecs.list_attributes, cluster="nope",
                     targetType="container-instance")[0] == "ClusterNotFoundException"
+
+
+# ---------------------------------------------------------------------------------------------- service deployments
+
+
+def test_service_deployments_and_revisions(ecs, account):
+    ecs.create_cluster(clusterName="sd")
+    definition = register(ecs)
+    service = ecs.create_service(cluster="sd", serviceName="svc", taskDefinition="web", desiredCount=0)["service"]
+    listed = ecs.list_service_deployments(cluster="sd", service="svc")["serviceDeployments"]
+    assert len(listed) == 1
+    first = listed[0]
+    assert first["serviceDeploymentArn"].startswith(f"arn:aws:ecs:us-east-1:{account}:service-deployment/sd/svc/")
+    assert first["serviceArn"] == service["serviceArn"] and first["clusterArn"].endswith(":cluster/sd")
+    assert first["status"] in ("IN_PROGRESS", "SUCCESSFUL")
+
+    ecs.update_service(cluster="sd", service="svc", forceNewDeployment=True)
+    listed = ecs.list_service_deployments(cluster="sd", service="svc")["serviceDeployments"]
+    assert len(listed) >= 1
+    newest = listed[0]
+    described = ecs.describe_service_deployments(serviceDeploymentArns=[newest["serviceDeploymentArn"],
+                                                                        first["serviceDeploymentArn"] + "9"])
+    assert described["serviceDeployments"][0]["serviceDeploymentArn"] == newest["serviceDeploymentArn"]
+    target = described["serviceDeployments"][0]["targetServiceRevision"]
+    assert target["arn"] == newest["targetServiceRevisionArn"] and target["requestedTaskCount"] == 0
+    assert described["failures"] == [{"arn": first["serviceDeploymentArn"] + "9", "reason": "MISSING"}]
+
+    revisions = ecs.describe_service_revisions(serviceRevisionArns=[target["arn"]])
+    assert revisions["failures"] == []
+    revision = revisions["serviceRevisions"][0]
+    assert revision["serviceRevisionArn"] == target["arn"]
+    assert revision["taskDefinition"] == definition and revision["serviceArn"] == service["serviceArn"]
+
+    filtered = ecs.list_service_deployments(cluster="sd", service="svc", status=["ROLLBACK_FAILED"])
+    assert filtered["serviceDeployments"] == []
+    assert error_of(ecs.list_service_deployments, cluster="sd", service="nope")[0] == "ServiceNotFoundException"
+    assert error_of(ecs.list_service_deployments, cluster="nope", service="svc")[0] == "ClusterNotFoundException"
+    code, _ = error_of(ecs.describe_service_revisions, serviceRevisionArns=[target["arn"]] * 21)
+    assert code == "InvalidParameterException"
