@@ -177,6 +177,9 @@ Json EcsService::delete_cluster(RequestContext& ctx, const Json& in) {
   for (const auto& task : store().children(scope, kTask, cluster.id))
     if (task.document.value("lastStatus", "") != "STOPPED")
       throw AwsError{"ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active."};
+  if (!stored_container_instances(scope, cluster).empty())
+    throw AwsError{"ClusterContainsContainerInstancesException",
+                   "The Cluster cannot be deleted while Container Instances are active or draining."};
   cluster.document["status"] = "INACTIVE";
   store().put(scope, cluster);
   return {{"cluster", render_cluster(*this, scope, cluster, {}, true)}};

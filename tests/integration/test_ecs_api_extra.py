@@ -299,3 +299,43 @@ def test_service_deployments_and_revisions(ecs, account):
     assert error_of(ecs.list_service_deployments, cluster="nope", service="svc")[0] == "ClusterNotFoundException"
     code, _ = error_of(ecs.describe_service_revisions, serviceRevisionArns=[target["arn"]] * 21)
     assert code == "InvalidParameterException"
+
+
+def test_task_protection_on_a_running_task(ecs, test_images):
+    import time
+
+    from conftest import wait_until
+
+    ecs.create_cluster(clusterName="prot")
+    ecs.register_task_definition(family="prot", containerDefinitions=[
+        {"name": "main", "image": test_images["busybox"], "memory": 32, "command": ["sleep", "600"],
+         "stopTimeout": 1}])
+    task = ecs.run_task(cluster="prot", taskDefinition="prot")["tasks"][0]
+    arn = task["taskArn"]
+    try:
+        assert ecs.get_task_protection(cluster="prot", tasks=[arn])["protectedTasks"] == [
+            {"taskArn": arn, "protectionEnabled": False}]
+        before = time.time()
+        out = ecs.update_task_protection(cluster="prot", tasks=[arn.split("/")[-1]], protectionEnabled=True)
+        [item] = out["protectedTasks"]
+        assert item["protectionEnabled"] is True and out["failures"] == []
+        assert abs(item["expirationDate"].timestamp() - (before + 120 * 60)) < 60  # the 120-minute default
+        out = ecs.update_task_protection(cluster="prot", tasks=[arn], protectionEnabled=True, expiresInMinutes=2880)
+        assert abs(out["protectedTasks"][0]["expirationDate"].timestamp() - (before + 2880 * 60)) < 60
+        got = ecs.get_task_protection(cluster="prot", tasks=[arn])["protectedTasks"][0]
+        assert got["protectionEnabled"] is True and "expirationDate" in got
+        out = ecs.update_task_protection(cluster="prot", tasks=[arn], protectionEnabled=False)
+        assert out["protectedTasks"] == [{"taskArn": arn, "protectionEnabled": False}]
+        assert ecs.get_task_protection(cluster="prot", tasks=[arn])["protectedTasks"][0]["protectionEnabled"] is False
+    finally:
+        ecs.stop_task(cluster="prot", task=arn)
+        wait_until(lambda: ecs.describe_tasks(cluster="prot", tasks=[arn])["tasks"][0]["lastStatus"] == "STOPPED",
+                   timeout=60, message="task stopped")
+
+
+def test_cluster_with_registered_instances_cannot_be_deleted(ecs):
+    ecs.create_cluster(clusterName="del")
+    arn = ecs.register_container_instance(cluster="del")["containerInstance"]["containerInstanceArn"]
+    assert error_of(ecs.delete_cluster, cluster="del")[0] == "ClusterContainsContainerInstancesException"
+    ecs.deregister_container_instance(cluster="del", containerInstance=arn)
+    assert ecs.delete_cluster(cluster="del")["cluster"]["status"] == "INACTIVE"
