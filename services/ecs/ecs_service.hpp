@@ -39,6 +39,7 @@ inline constexpr char kFamily[] = "ecs:task-definition-family";      // id = fam
 inline constexpr char kTask[] = "ecs:task";                          // id = ARN, parent = cluster ARN
 inline constexpr char kService[] = "ecs:service";                    // id = ARN, parent = cluster ARN, name
 inline constexpr char kCapacityProvider[] = "ecs:capacity-provider"; // id = ARN, name
+inline constexpr char kTaskSet[] = "ecs:task-set";                   // id = ARN, parent = service ARN
 inline constexpr char kAccountSetting[] = "ecs:account-setting";     // id = principal|name
 
 struct EcsDependencies {

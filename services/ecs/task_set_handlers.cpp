@@ -2,6 +2,7 @@
 // DeleteTaskSet, UpdateServicePrimaryTaskSet. Stored only: the external controller owns placement, so the
 // emulator launches nothing for them (runningCount stays 0).
 
+#include <algorithm>
 #include <cmath>
 
 #include "services/common/ids.hpp"
@@ -13,7 +14,15 @@ namespace {
 
 using Json = nlohmann::json;
 
-constexpr char kTaskSet[] = "ecs:task-set";  // id = task set ARN, parent = service ARN, name = ecs-svc/<id>
+// Task sets: kTaskSet (ecs_service.hpp), name = ecs-svc/<id>.
+
+std::vector<storage::Resource> task_sets_of(EcsService& ecs, const storage::Scope& scope, const std::string& service) {
+  auto all = ecs.store().children(scope, kTaskSet, service);
+  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+    return a.document.value("createdAt", 0.0) < b.document.value("createdAt", 0.0);
+  });
+  return all;
+}
 
 struct ServiceRef {
   storage::Resource cluster;
@@ -81,8 +90,12 @@ Json render(EcsService& ecs, const storage::Scope& scope, const storage::Resourc
 // DescribeServices shows an EXTERNAL service's task sets: keep the service's copy current after each change.
 void sync_service(EcsService& ecs, const storage::Scope& scope, storage::Resource service) {
   Json task_sets = Json::array();
-  for (const auto& task_set : ecs.store().children(scope, kTaskSet, service.id))
+  for (const auto& task_set : task_sets_of(ecs, scope, service.id)) {
     task_sets.push_back(public_view(task_set.document));
+    // The service shows the task definition of its PRIMARY task set.
+    if (task_set.document.value("status", "") == "PRIMARY")
+      service.document["taskDefinition"] = task_set.document["taskDefinition"];
+  }
   service.document["taskSets"] = task_sets;
   ecs.store().put(scope, service);
 }
@@ -191,7 +204,7 @@ Json EcsService::describe_task_sets(RequestContext& ctx, const Json& in) {
       }
     }
   } else {
-    for (const auto& task_set : store().children(scope, kTaskSet, ref.service.id))
+    for (const auto& task_set : task_sets_of(*this, scope, ref.service.id))
       task_sets.push_back(render(*this, scope, task_set, with_tags));
   }
   return {{"taskSets", task_sets}, {"failures", failures}};

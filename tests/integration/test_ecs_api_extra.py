@@ -339,3 +339,23 @@ def test_cluster_with_registered_instances_cannot_be_deleted(ecs):
     assert error_of(ecs.delete_cluster, cluster="del")[0] == "ClusterContainsContainerInstancesException"
     ecs.deregister_container_instance(cluster="del", containerInstance=arn)
     assert ecs.delete_cluster(cluster="del")["cluster"]["status"] == "INACTIVE"
+
+
+def test_task_set_tags_primary_definition_and_launch_type(ecs):
+    external_service(ecs, cluster="tt", name="svc")
+    first = ecs.create_task_set(cluster="tt", service="svc", taskDefinition="web")["taskSet"]
+    ecs.register_task_definition(family="web", containerDefinitions=[
+        {"name": "web", "image": "albatross-test/app:v2", "memory": 64}])
+    second = ecs.create_task_set(cluster="tt", service="svc", taskDefinition="web:2")["taskSet"]
+    ecs.update_service_primary_task_set(cluster="tt", service="svc", primaryTaskSet=second["id"])
+    service = ecs.describe_services(cluster="tt", services=["svc"])["services"][0]
+    assert [t["id"] for t in service["taskSets"]] == [first["id"], second["id"]]
+    assert [t["status"] for t in service["taskSets"]] == ["ACTIVE", "PRIMARY"]
+    assert service["taskDefinition"] == second["taskDefinition"]
+
+    ecs.tag_resource(resourceArn=first["taskSetArn"], tags=[{"key": "a", "value": "1"}])
+    assert ecs.list_tags_for_resource(resourceArn=first["taskSetArn"])["tags"] == [{"key": "a", "value": "1"}]
+    code, message = error_of(ecs.create_task_set, cluster="tt", service="svc", taskDefinition="web",
+                             launchType="SOMETHING")
+    # The gateway's model validation answers before the handler (moto says ClientException here).
+    assert code == "InvalidParameterException" and "'launchType'" in message
