@@ -44,7 +44,8 @@ Json render_cluster(EcsService& service, const storage::Scope& scope, const stor
   auto wants = [&](const char* part) { return std::find(include.begin(), include.end(), part) != include.end(); };
   Json out = public_view(cluster.document);
   const auto counts = count(service, scope, cluster.id);
-  out["registeredContainerInstancesCount"] = 0;
+  // Instances registered through RegisterContainerInstance (the emulated one is not counted).
+  out["registeredContainerInstancesCount"] = static_cast<int>(service.stored_container_instances(scope, cluster).size());
   out["runningTasksCount"] = counts.running_ec2 + counts.running_fargate;
   out["pendingTasksCount"] = counts.pending_ec2 + counts.pending_fargate;
   out["activeServicesCount"] = counts.active_ec2_services + counts.active_fargate_services;
@@ -176,6 +177,9 @@ Json EcsService::delete_cluster(RequestContext& ctx, const Json& in) {
   for (const auto& task : store().children(scope, kTask, cluster.id))
     if (task.document.value("lastStatus", "") != "STOPPED")
       throw AwsError{"ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active."};
+  if (!stored_container_instances(scope, cluster).empty())
+    throw AwsError{"ClusterContainsContainerInstancesException",
+                   "The Cluster cannot be deleted while Container Instances are active or draining."};
   cluster.document["status"] = "INACTIVE";
   store().put(scope, cluster);
   return {{"cluster", render_cluster(*this, scope, cluster, {}, true)}};

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "services/common/pagination.hpp"
+#include "services/ecs/container_instance_registry.hpp"
 #include "services/ecs/ecs_names.hpp"
 #include "services/ecs/ecs_service.hpp"
 #include "services/ecs/task_runtime.hpp"
@@ -31,8 +32,14 @@ Json EcsService::list_container_instances(RequestContext& ctx, const Json& in) {
   const auto scope = scope_of(ctx);
   const auto cluster = require_cluster(scope, in.value("cluster", ""));
   Json arns = Json::array();
-  const std::string status = in.value("status", "ACTIVE");
-  if (status == "ACTIVE") arns.push_back(container_instance_arn(scope, cluster.name));
+  // Without a status filter ECS lists ACTIVE and DRAINING instances.
+  const std::string status = in.value("status", "");
+  if (status.empty() || status == "ACTIVE") arns.push_back(container_instance_arn(scope, cluster.name));
+  for (const auto& instance : stored_container_instances(scope, cluster)) {
+    const std::string state = instance.value("status", "");
+    if (status.empty() ? (state == "ACTIVE" || state == "DRAINING") : state == status)
+      arns.push_back(instance["containerInstanceArn"]);
+  }
   auto page = pagination::page(arns, in.value("nextToken", ""), in.value("maxResults", 100), "InvalidParameterException");
   Json out = {{"containerInstanceArns", page.items}};
   if (page.next_token) out["nextToken"] = *page.next_token;
@@ -46,6 +53,12 @@ Json EcsService::describe_container_instances(RequestContext& ctx, const Json& i
   Json instances = Json::array(), failures = Json::array();
   for (const auto& reference : in.at("containerInstances")) {
     const std::string wanted = reference;
+    const auto found = find_container_instance(*this, scope, cluster, wanted);  // container_instance_registry
+    if (found && *found != arn) {
+      for (const auto& instance : stored_container_instances(scope, cluster))
+        if (instance["containerInstanceArn"] == *found) instances.push_back(instance);
+      continue;
+    }
     if (wanted != arn && wanted != last_segment(arn)) {
       failures.push_back({{"arn", wanted}, {"reason", "MISSING"}});
       continue;
@@ -67,6 +80,10 @@ Json EcsService::describe_container_instances(RequestContext& ctx, const Json& i
     }
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     const int registered_cpu = std::max<int>(kRegisteredCpu, static_cast<int>(cores) * 1024);
+    Json builtin_attributes = Json::array({{{"name", "ecs.os-type"}, {"value", "linux"}},
+                                           {{"name", "ecs.cpu-architecture"}, {"value", "x86_64"}},
+                                           {{"name", "ecs.availability-zone"}, {"value", scope.region + "a"}}});
+    for (const auto& attribute : custom_attributes(*this, scope, cluster, arn)) builtin_attributes.push_back(attribute);
     instances.push_back(
         {{"containerInstanceArn", arn},
          {"ec2InstanceId", TaskRuntime::instance_id_for(arn)},
@@ -82,9 +99,7 @@ Json EcsService::describe_container_instances(RequestContext& ctx, const Json& i
          {"agentConnected", true},
          {"runningTasksCount", running},
          {"pendingTasksCount", pending},
-         {"attributes", Json::array({{{"name", "ecs.os-type"}, {"value", "linux"}},
-                                     {{"name", "ecs.cpu-architecture"}, {"value", "x86_64"}},
-                                     {{"name", "ecs.availability-zone"}, {"value", scope.region + "a"}}})},
+         {"attributes", builtin_attributes},
          {"registeredAt", cluster.document.value("_createdAt", now())},
          {"attachments", Json::array()},
          {"tags", Json::array()}});

@@ -39,6 +39,7 @@ inline constexpr char kFamily[] = "ecs:task-definition-family";      // id = fam
 inline constexpr char kTask[] = "ecs:task";                          // id = ARN, parent = cluster ARN
 inline constexpr char kService[] = "ecs:service";                    // id = ARN, parent = cluster ARN, name
 inline constexpr char kCapacityProvider[] = "ecs:capacity-provider"; // id = ARN, name
+inline constexpr char kTaskSet[] = "ecs:task-set";                   // id = ARN, parent = service ARN
 inline constexpr char kAccountSetting[] = "ecs:account-setting";     // id = principal|name
 
 struct EcsDependencies {
@@ -106,6 +107,33 @@ class EcsService {
   Json describe_services(RequestContext& ctx, const Json& in);
   Json list_services(RequestContext& ctx, const Json& in);
   Json delete_service(RequestContext& ctx, const Json& in);
+  // agent_handlers.cpp
+  Json discover_poll_endpoint(RequestContext& ctx, const Json& in);
+  Json submit_task_state_change(RequestContext& ctx, const Json& in);
+  Json submit_container_state_change(RequestContext& ctx, const Json& in);
+  Json submit_attachment_state_changes(RequestContext& ctx, const Json& in);
+  Json get_task_protection(RequestContext& ctx, const Json& in);
+  Json update_task_protection(RequestContext& ctx, const Json& in);
+  // task_set_handlers.cpp
+  Json create_task_set(RequestContext& ctx, const Json& in);
+  Json describe_task_sets(RequestContext& ctx, const Json& in);
+  Json update_task_set(RequestContext& ctx, const Json& in);
+  Json delete_task_set(RequestContext& ctx, const Json& in);
+  Json update_service_primary_task_set(RequestContext& ctx, const Json& in);
+  // service_deployment_handlers.cpp
+  Json list_service_deployments(RequestContext& ctx, const Json& in);
+  Json describe_service_deployments(RequestContext& ctx, const Json& in);
+  Json describe_service_revisions(RequestContext& ctx, const Json& in);
+  // container_instance_registry.cpp
+  Json register_container_instance(RequestContext& ctx, const Json& in);
+  Json deregister_container_instance(RequestContext& ctx, const Json& in);
+  Json update_container_instances_state(RequestContext& ctx, const Json& in);
+  Json put_attributes(RequestContext& ctx, const Json& in);
+  Json list_attributes(RequestContext& ctx, const Json& in);
+  Json delete_attributes(RequestContext& ctx, const Json& in);
+  std::vector<Json> stored_container_instances(const storage::Scope& scope, const storage::Resource& cluster);
+  // CreateService for deploymentController EXTERNAL: stored, no deployments, the scheduler launches nothing.
+  Json create_external_service(const storage::Scope& scope, const storage::Resource& cluster, const Json& in);
 
   // ---- Shared by the topic files ----
   static storage::Scope scope_of(const RequestContext& ctx) { return {ctx.account_id, ctx.region}; }

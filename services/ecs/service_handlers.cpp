@@ -113,6 +113,8 @@ Json EcsService::create_service(RequestContext& ctx, const Json& in) {
   const std::string arn = service_arn(scope, cluster.name, name);
   if (const auto existing = store().get(scope, kService, arn); existing && existing->document["status"] != "INACTIVE")
     throw AwsError{"InvalidParameterException", "Creation of service was not idempotent."};
+  if (in.value("deploymentController", Json::object()).value("type", "ECS") == "EXTERNAL")
+    return create_external_service(scope, cluster, in);  // task_set_handlers.cpp
   if (!in.contains("taskDefinition"))
     throw AwsError{"InvalidParameterException", "TaskDefinition must be specified for the ECS deployment controller."};
   const auto definition = require_task_definition(scope, in["taskDefinition"]);

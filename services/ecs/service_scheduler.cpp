@@ -136,6 +136,14 @@ void ServiceScheduler::forget_old_stopped_tasks() {
 
 void ServiceScheduler::reconcile(const storage::Scope& scope, storage::Resource& service) {
   Json& svc = service.document;
+  if (svc.value("deploymentController", Json::object()).value("type", "ECS") == "EXTERNAL") {
+    // An external controller places tasks through task sets; the scheduler only completes a deletion.
+    if (svc.value("status", "") == "DRAINING") {
+      svc["status"] = "INACTIVE";
+      ecs_.store().put(scope, service);
+    }
+    return;
+  }
   const std::string name = svc.value("serviceName", "");
   const double now = ecs_.now();
   const TimePoint now_tp = time_point(now);

@@ -22,6 +22,7 @@ void require_taggable(EcsService& service, const storage::Scope& scope, const st
   const char* kind = arn.find(":task-definition/") != std::string::npos   ? kTaskDefinition
                      : arn.find(":task/") != std::string::npos            ? kTask
                      : arn.find(":service/") != std::string::npos         ? kService
+                     : arn.find(":task-set/") != std::string::npos        ? kTaskSet
                      : arn.find(":capacity-provider/") != std::string::npos ? kCapacityProvider
                                                                             : nullptr;
   if (!kind) throw AwsError{"InvalidParameterException", "Invalid resource arn: " + arn};
