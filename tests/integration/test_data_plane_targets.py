@@ -58,7 +58,8 @@ def test_least_outstanding_requests_avoids_the_busy_target(elb, apps):
     busy = []
 
     def slow():
-        busy.append(get(listener, "/slow?ms=1500", timeout=10).json()["name"])
+        # Long enough to stay in flight while the six requests below run on a loaded CI machine.
+        busy.append(get(listener, "/slow?ms=6000", timeout=20).json()["name"])
 
     worker = threading.Thread(target=slow)
     worker.start()
@@ -70,7 +71,7 @@ def test_least_outstanding_requests_avoids_the_busy_target(elb, apps):
         names = [get(listener, "/").json()["name"] for _ in range(6)]
         assert set(names) == {other.name}, names
     finally:
-        worker.join(timeout=10)
+        worker.join(timeout=20)
     assert busy == [slow_app.name]
 
 
