@@ -4,38 +4,11 @@ copy was removed; and a container calling a load balancer by its DNS name (the i
 
 import json
 
-import pytest
-
-from conftest import random_account, wait_until
-from test_data_plane_support import Elb
+from conftest import wait_until
 from test_ecr_support import docker_cli, unique_name  # noqa: F401 - docker_cli is a fixture
-from test_ecs_tasks import containers_of, docker
+from test_ecs_services import account, ecs_server, elb  # noqa: F401 - shared fixtures
 
 DEADLINE = 90.0
-
-
-@pytest.fixture(scope="module")
-def ecs_server(server_factory_session):
-    srv = server_factory_session(time_scale=0.1)
-    yield srv
-    assert srv.proc.poll() is None, f"albatross died; log:\n{srv.log()[-6000:]}"
-    srv.reset()
-    leftover = containers_of(srv)
-    if leftover:
-        docker("rm", "-f", *leftover)
-    assert not leftover, f"reset left containers behind: {leftover}"
-
-
-@pytest.fixture
-def account():
-    return random_account()
-
-
-@pytest.fixture
-def elb(ecs_server, account):
-    e = Elb(ecs_server, account)
-    yield e
-    e.cleanup()
 
 
 def test_service_runs_an_image_pushed_to_ecr(ecs_server, account, elb, docker_cli, test_images):
