@@ -16,7 +16,7 @@ RUN apt-get update -qq \
 WORKDIR /src
 # Only what CMake compiles, so editing docs or scripts does not invalidate the compile layer.
 COPY CMakeLists.txt ./
-COPY scripts/embed_models.cmake scripts/
+COPY scripts/embed_files.cmake scripts/
 COPY emulator emulator
 COPY services services
 COPY storage storage

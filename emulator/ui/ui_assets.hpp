@@ -1,5 +1,5 @@
 #pragma once
-// The dashboard's files (emulator/ui/*.html|js|css), compiled into the binary by emulator/ui/embed_ui.cmake
+// The dashboard's files (emulator/ui/*.html|js|css), compiled into the binary by scripts/embed_files.cmake
 // so /_albatross/ui needs no build step and no files next to the binary.
 
 #include <optional>
