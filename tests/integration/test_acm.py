@@ -12,34 +12,10 @@ import pytest
 
 from conftest import (ARN_RE, header, normalize_pem, pem_blocks, random_account, unique_domain, wait_issued,
                       wait_until)
+from aws_errors import cli_error, client_error, ok
 
 ALL_KEY_TYPES = ["RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1", "EC_secp521r1"]
 HEX32 = r"[0-9a-f]{32}"
-
-
-def ok(aws, *args, **kw):
-    rc, out, err = aws(*args, **kw)
-    assert rc == 0, f"aws {' '.join(map(str, args))} -> rc={rc}: {err}"
-    return out
-
-
-def cli_error(aws, *args, **kw):
-    """Runs a CLI command that must fail with a service error; returns (code, message)."""
-    rc, out, err = aws(*args, **kw)
-    assert rc != 0, f"aws {' '.join(map(str, args))} unexpectedly succeeded: {out}"
-    m = re.search(r"An error occurred \((\w+)\) when calling the \w+ operation(?: \([^)]*\))?: ?(.*)", err, re.S)
-    assert m, f"no service error in stderr (rc={rc}): {err}"
-    return m.group(1), m.group(2).strip()
-
-
-def client_error(fn, **kw):
-    """Calls a boto3 method that must fail; returns (code, message, http status)."""
-    import botocore.exceptions
-
-    with pytest.raises(botocore.exceptions.ClientError) as ei:
-        fn(**kw)
-    e = ei.value.response
-    return e["Error"]["Code"], e["Error"].get("Message", ""), e["ResponseMetadata"]["HTTPStatusCode"]
 
 
 def unknown_arn(account, region="us-east-1"):

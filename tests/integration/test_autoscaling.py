@@ -10,34 +10,12 @@ import json
 import re
 
 import pytest
+from aws_errors import cli_error, client_error, ok
 
 NS = "ecs"
 DIM = "ecs:service:DesiredCount"
 RID = "service/prod/web"
 TG_LABEL = "app/shop-alb/50dc6c495c0c9188/targetgroup/web-tg/6d0ecf831eec9f09"
-
-
-def cli_error(aws, *args, **kw):
-    rc, out, err = aws(*args, **kw)
-    assert rc != 0, f"aws {' '.join(map(str, args))} unexpectedly succeeded: {out}"
-    m = re.search(r"An error occurred \(([\w.]+)\) when calling the \w+ operation(?: \([^)]*\))?: ?(.*)", err, re.S)
-    assert m, f"no service error in stderr (rc={rc}): {err}"
-    return m.group(1), m.group(2).strip()
-
-
-def ok(aws, *args):
-    rc, out, err = aws(*args)
-    assert rc == 0, f"aws {' '.join(map(str, args))} -> rc={rc}: {err}"
-    return out
-
-
-def client_error(fn, **kw):
-    import botocore.exceptions
-
-    with pytest.raises(botocore.exceptions.ClientError) as ei:
-        fn(**kw)
-    e = ei.value.response
-    return e["Error"]["Code"], e["Error"].get("Message", ""), e["ResponseMetadata"]["HTTPStatusCode"]
 
 
 @pytest.fixture

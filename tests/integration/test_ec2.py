@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import fake_sigv4_headers, header, random_account
+from aws_errors import cli_error, client_error, ok
 
 VPC_ID = re.compile(r"^vpc-[0-9a-f]{17}$")
 SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{17}$")
@@ -20,31 +21,6 @@ SGR_ID = re.compile(r"^sgr-[0-9a-f]{17}$")
 # ------------------------------------------------------------------------------------------------
 # helpers
 # ------------------------------------------------------------------------------------------------
-
-
-def ok(aws, *args, **kw):
-    rc, out, err = aws(*args, **kw)
-    assert rc == 0, f"aws {' '.join(map(str, args))} -> rc={rc}: {err}"
-    return out
-
-
-def cli_error(aws, *args, **kw):
-    """Runs a CLI command that must fail with a service error; returns (code, message)."""
-    rc, out, err = aws(*args, **kw)
-    assert rc != 0, f"aws {' '.join(map(str, args))} unexpectedly succeeded: {out}"
-    m = re.search(r"An error occurred \(([\w.]+)\) when calling the \w+ operation(?: \([^)]*\))?: ?(.*)", err, re.S)
-    assert m, f"no service error in stderr (rc={rc}): {err}"
-    return m.group(1), m.group(2).strip()
-
-
-def client_error(fn, **kw):
-    """Calls a boto3 method that must fail; returns (code, message, http status)."""
-    import botocore.exceptions
-
-    with pytest.raises(botocore.exceptions.ClientError) as ei:
-        fn(**kw)
-    e = ei.value.response
-    return e["Error"]["Code"], e["Error"].get("Message", ""), e["ResponseMetadata"]["HTTPStatusCode"]
 
 
 def err(fn, **kw):

@@ -2,17 +2,10 @@
 or subnet of a load balancer, a VPC holding a load balancer or a target group. Once the ELBv2 resource is gone,
 the delete goes through."""
 
-import botocore.exceptions
 import pytest
 
 from conftest import random_account
-
-
-def client_error(fn, **kw):
-    with pytest.raises(botocore.exceptions.ClientError) as ei:
-        fn(**kw)
-    e = ei.value.response
-    return e["Error"]["Code"], e["Error"].get("Message", ""), e["ResponseMetadata"]["HTTPStatusCode"]
+from aws_errors import client_error
 
 
 class Net:

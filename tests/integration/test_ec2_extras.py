@@ -4,15 +4,8 @@ binary; each test has its own account."""
 
 import ipaddress
 
-import botocore.exceptions
 import pytest
-
-
-def client_error(fn, **kw):
-    with pytest.raises(botocore.exceptions.ClientError) as ei:
-        fn(**kw)
-    e = ei.value.response
-    return e["Error"]["Code"], e["Error"].get("Message", ""), e["ResponseMetadata"]["HTTPStatusCode"]
+from aws_errors import client_error
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ import re
 import shutil
 import tempfile
 
-import botocore.exceptions
 import pytest
 
 from conftest import random_account, unique_domain, wait_issued
+from aws_errors import client_error
 
 # --------------------------------------------------------------------------------------------------
 # helpers
@@ -53,14 +53,6 @@ def boto_client(server, service, account, region="us-east-1", validate=True, cur
         aws_secret_access_key="test",
         config=Config(retries={"total_max_attempts": 1}, parameter_validation=validate, connect_timeout=5,
                       read_timeout=30))
-
-
-def client_error(fn, **kw):
-    """Calls a boto3 method that must fail; returns (code, message, http status)."""
-    with pytest.raises(botocore.exceptions.ClientError) as ei:
-        fn(**kw)
-    e = ei.value.response
-    return e["Error"]["Code"], e["Error"].get("Message", ""), e["ResponseMetadata"]["HTTPStatusCode"]
 
 
 def attrs(pairs):

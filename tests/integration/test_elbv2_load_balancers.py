@@ -7,24 +7,16 @@ import re
 import urllib.parse
 import xml.etree.ElementTree as ET
 
-import botocore.exceptions
 import pytest
 
 from conftest import AWS_V2, fake_sigv4_headers, random_account, wait_until
+from aws_errors import client_error
 
 NS = "{http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/}"
 
 # --------------------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------------------
-
-
-def client_error(fn, **kw):
-    """Calls a boto3 method that must fail; returns (code, message, http status)."""
-    with pytest.raises(botocore.exceptions.ClientError) as ei:
-        fn(**kw)
-    e = ei.value.response
-    return e["Error"]["Code"], e["Error"].get("Message", ""), e["ResponseMetadata"]["HTTPStatusCode"]
 
 
 def fixed(status="503", body=None):

@@ -12,6 +12,7 @@ import tempfile
 import botocore.exceptions
 import botocore.session
 import pytest
+from aws_errors import client_error
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 _MODEL_DIR = []
@@ -38,13 +39,6 @@ def elbv2_client(server, account, validate=True):
     return session.create_client("elbv2", endpoint_url=server.url, region_name="us-east-1",
                                  aws_access_key_id=account, aws_secret_access_key="test",
                                  config=Config(retries={"total_max_attempts": 1}, parameter_validation=validate))
-
-
-def client_error(fn, **kw):
-    with pytest.raises(botocore.exceptions.ClientError) as ei:
-        fn(**kw)
-    e = ei.value.response
-    return e["Error"]["Code"], e["Error"].get("Message", ""), e["ResponseMetadata"]["HTTPStatusCode"]
 
 
 def attrs(pairs):

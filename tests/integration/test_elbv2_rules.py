@@ -5,35 +5,11 @@ import json
 import re
 
 import pytest
+from aws_errors import cli_error, client_error, ok
 
 # --------------------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------------------
-
-
-def ok(aws, *args):
-    rc, out, err = aws(*args)
-    assert rc == 0, f"aws {' '.join(map(str, args))} -> rc={rc}: {err}"
-    return out
-
-
-def cli_error(aws, *args):
-    """Runs a CLI command that must fail with a service error; returns (code, message)."""
-    rc, out, err = aws(*args)
-    assert rc != 0, f"aws {' '.join(map(str, args))} unexpectedly succeeded: {out}"
-    m = re.search(r"An error occurred \((\w+)\) when calling the \w+ operation(?: \([^)]*\))?: ?(.*)", err, re.S)
-    assert m, f"no service error in stderr (rc={rc}): {err}"
-    return m.group(1), m.group(2).strip()
-
-
-def client_error(fn, **kw):
-    """Calls a boto3 method that must fail; returns (code, message, http status)."""
-    import botocore.exceptions
-
-    with pytest.raises(botocore.exceptions.ClientError) as ei:
-        fn(**kw)
-    e = ei.value.response
-    return e["Error"]["Code"], e["Error"].get("Message", ""), e["ResponseMetadata"]["HTTPStatusCode"]
 
 
 def fixed(status="200", body=None):

@@ -9,10 +9,10 @@ interval (300 s x time scale) so that no verdict (healthy/unhealthy) can come be
 import ipaddress
 import re
 
-import botocore.exceptions
 import pytest
 
 from conftest import random_account, wait_until
+from aws_errors import client_error
 
 # --------------------------------------------------------------------------------------------------
 # helpers
@@ -33,14 +33,6 @@ def boto_client(server, service, account, region="us-east-1", validate=True):
         aws_secret_access_key="test",
         config=Config(retries={"total_max_attempts": 1}, parameter_validation=validate, connect_timeout=5,
                       read_timeout=30))
-
-
-def client_error(fn, **kw):
-    """Calls a boto3 method that must fail; returns (code, message, http status)."""
-    with pytest.raises(botocore.exceptions.ClientError) as ei:
-        fn(**kw)
-    e = ei.value.response
-    return e["Error"]["Code"], e["Error"].get("Message", ""), e["ResponseMetadata"]["HTTPStatusCode"]
 
 
 def attrs(pairs):

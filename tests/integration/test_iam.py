@@ -10,34 +10,12 @@ import urllib.parse
 import pytest
 
 from conftest import fake_sigv4_headers, random_account
+from aws_errors import cli_error, client_error, ok
 
 TRUST = {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
 POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*"}]}
 EXEC_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
-
-
-def cli_error(aws, *args, **kw):
-    rc, out, err = aws(*args, **kw)
-    assert rc != 0, f"aws {' '.join(map(str, args))} unexpectedly succeeded: {out}"
-    m = re.search(r"An error occurred \(([\w.]+)\) when calling the \w+ operation(?: \([^)]*\))?: ?(.*)", err, re.S)
-    assert m, f"no service error in stderr (rc={rc}): {err}"
-    return m.group(1), m.group(2).strip()
-
-
-def ok(aws, *args):
-    rc, out, err = aws(*args)
-    assert rc == 0, f"aws {' '.join(map(str, args))} -> rc={rc}: {err}"
-    return out
-
-
-def client_error(fn, **kw):
-    import botocore.exceptions
-
-    with pytest.raises(botocore.exceptions.ClientError) as ei:
-        fn(**kw)
-    e = ei.value.response
-    return e["Error"]["Code"], e["Error"].get("Message", ""), e["ResponseMetadata"]["HTTPStatusCode"]
 
 
 @pytest.fixture

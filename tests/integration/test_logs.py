@@ -1,7 +1,6 @@
 """CloudWatch Logs end to end with the aws CLI v2 (Debian's /usr/bin/aws, `aws logs tail` included) and boto3.
 Every test runs in its own random account on the shared server."""
 
-import json
 import subprocess
 import threading
 import time
@@ -10,16 +9,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conftest import AWS_V2, _clean_env, wait_until
+from aws_errors import ok
 
 
 def now_ms():
     return int(time.time() * 1000)
-
-
-def ok(aws, *args, **kw):
-    rc, out, err = aws(*args, **kw)
-    assert rc == 0, f"aws {' '.join(map(str, args))} -> rc={rc}: {err}"
-    return out
 
 
 def fails(aws, code, *args):
