@@ -54,7 +54,8 @@ HttpResponse AdminApi::handle(HttpRequest& request) {
                                {"services", services},
                                {"uptime_seconds", Clock::now() - started_at_}});
   }
-  if (path == "/_albatross/reset") {
+  // moto's server-mode test suites reset the server with POST /moto-api/reset before each test.
+  if (path == "/_albatross/reset" || path == "/moto-api/reset") {
     if (request.method != "POST") return method_not_allowed("POST");
     hooks_.reset();
     log::info("state reset");

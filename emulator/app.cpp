@@ -233,6 +233,7 @@ int App::run() {
                                             },
                                             [&app] { return build_admin_state(*app.db, app.gateway, *app.data_plane); }});
   app.gateway.add_path_handler("/_albatross/", [&app](HttpRequest& request) { return app.admin->handle(request); });
+  app.gateway.add_path_handler("/moto-api/", [&app](HttpRequest& request) { return app.admin->handle(request); });
 
   app.server.emplace(
       app.io, [&app](HttpRequest& request) { return app.gateway.handle(request); },
