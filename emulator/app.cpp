@@ -22,6 +22,7 @@
 #include "services/acm/local_ca.hpp"
 #include "services/autoscaling/autoscaling_service.hpp"
 #include "services/ec2/ec2_service.hpp"
+#include "services/ec2_autoscaling/auto_scaling_service.hpp"
 #include "services/iam/iam_service.hpp"
 #include "services/sts/sts_service.hpp"
 #include "services/logs/logs_service.hpp"
@@ -87,6 +88,7 @@ struct App::Impl {
   std::optional<iam::IamService> iam;
   std::optional<sts::StsService> sts;
   std::optional<autoscaling::AutoscalingService> autoscaling;
+  std::optional<ec2_autoscaling::AutoScalingService> ec2_autoscaling;
   std::optional<logs::LogsService> logs;
   std::optional<ecs::EcsService> ecs;
   std::optional<routing::DataPlane> data_plane;
@@ -149,6 +151,10 @@ int App::run() {
     app.iam->ensure_service_linked_role(ctx, service);
   });
   app.gateway.add_service(app.autoscaling->definition());
+  app.ec2_autoscaling.emplace(*app.db, *app.ec2, [&app](const RequestContext& ctx, const std::string& service) {
+    app.iam->ensure_service_linked_role(ctx, service);
+  });
+  app.gateway.add_service(app.ec2_autoscaling->definition());
   app.logs.emplace(logs::LogsDependencies{*app.db, [&app](std::function<void()> work) {
                                             boost::asio::post(app.io, std::move(work));
                                           }});

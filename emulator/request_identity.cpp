@@ -7,7 +7,7 @@
 namespace albatross {
 namespace {
 
-constexpr std::array<ServiceAddress, 9> kServices = {{
+constexpr std::array<ServiceAddress, 10> kServices = {{
     {"acm", "acm", "CertificateManager", "2015-12-08"},
     {"ecs", "ecs", "AmazonEC2ContainerServiceV20141113", "2014-11-13"},
     {"ecr", "ecr", "AmazonEC2ContainerRegistry_V20150921", "2015-09-21"},
@@ -17,6 +17,7 @@ constexpr std::array<ServiceAddress, 9> kServices = {{
     {"ec2", "ec2", "", "2016-11-15"},
     {"iam", "iam", "", "2010-05-08"},
     {"sts", "sts", "", "2011-06-15"},
+    {"autoscaling", "autoscaling", "", "2011-01-01"},
 }};
 
 std::string_view trim(std::string_view text) {

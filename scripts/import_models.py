@@ -23,6 +23,7 @@ SERVICES = {
     "iam": ("iam", "2010-05-08"),
     "sts": ("sts", "2011-06-15"),
     "ec2": ("ec2", "2016-11-15"),
+    "autoscaling": ("autoscaling", "2011-01-01"),
 }
 
 # EC2 operations that deployment scripts and the seed tutorials touch.

@@ -100,6 +100,15 @@ std::optional<json> Ec2Service::vpc(const storage::Scope& scope, const std::stri
   return net.render(*found);
 }
 
+std::optional<json> Ec2Service::launch_template(const storage::Scope& scope, const std::string& id,
+                                                const std::string& name) {
+  auto net = network(scope);
+  for (const auto& resource : net.list(kLaunchTemplateType))
+    if (id.empty() ? resource.document.value("LaunchTemplateName", "") == name : resource.id == id)
+      return resource.document;
+  return std::nullopt;
+}
+
 json Ec2Service::default_vpc(const storage::Scope& scope) {
   auto net = network(scope);
   const auto found = net.default_vpc();

@@ -32,6 +32,10 @@ class Ec2Service {
   // The "default" security group of a VPC; an empty object when the VPC does not exist.
   nlohmann::json default_security_group(const storage::Scope& scope, const std::string& vpc_id);
 
+  // A launch template's stored document (with its private `_Versions`) by id, else by name.
+  std::optional<nlohmann::json> launch_template(const storage::Scope& scope, const std::string& id,
+                                                const std::string& name);
+
   // The Availability Zone of the VPC's subnet whose IPv4 CIDR block holds `address`; empty when none does.
   std::string zone_of_address(const storage::Scope& scope, const std::string& vpc_id, const std::string& address);
 
