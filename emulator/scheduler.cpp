@@ -51,8 +51,11 @@ void Scheduler::offload(std::function<void()> work, std::function<void()> then) 
 void Scheduler::after(std::chrono::milliseconds delay, std::function<void()> work) {
   auto& timers = impl_->timers;
   auto timer = timers.emplace(timers.end(), impl_->io, delay);
-  timer->async_wait([this, timer, work = std::move(work)](const boost::system::error_code& ec) {
-    if (ec) return;  // cancelled; the timer was already removed by cancel_all
+  const auto generation = impl_->generation;
+  timer->async_wait([this, timer, generation, work = std::move(work)](const boost::system::error_code& ec) {
+    // A timer that had already fired when cancel_all ran still completes with success, after cancel_all
+    // destroyed it: the generation tells, and `timer` must not be touched then.
+    if (ec || generation != impl_->generation) return;
     impl_->timers.erase(timer);
     try {
       work();
