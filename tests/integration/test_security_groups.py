@@ -12,7 +12,7 @@ import time
 import pytest
 
 from conftest import random_account, wait_until
-from test_data_plane_support import Elb, fixed, forward, http_request, unique
+from test_data_plane_support import Elb, apps, fixed, forward, http_request, unique  # noqa: F401 - fixtures
 from test_ecs_tasks import containers_of, docker
 
 DEADLINE = 90.0
@@ -135,6 +135,29 @@ def test_host_header_picks_the_load_balancer_whose_group_is_checked(elb):
     ok = curl(a.address, a.port, host=first["DNSName"])
     assert answered(ok) == 200 and ok.stdout.startswith("first"), ok
     assert answered(curl(a.address, a.port, host=second["DNSName"])) is None
+
+
+def test_network_load_balancer_without_groups_admits_all_with_groups_filters(elb, apps):
+    (app,) = apps(1, "nlb")
+    tg = elb.target_group(protocol="TCP", port=80)
+    elb.register(tg, app)  # a plain IP target, not an ECS task: no known groups, always reachable
+    open_lb = elb.nlb()  # no security groups: nothing filters its clients
+    plain = elb.listener(open_lb["LoadBalancerArn"], forward(tg), protocol="TCP")
+    elb.wait_healthy(tg, 1, timeout=30)
+    ok = curl(plain.address, plain.port, "/nlb")
+    assert answered(ok) == 200 and json.loads(ok.stdout.rsplit("\n", 1)[0])["path"] == "/nlb", ok
+
+    group = security_group(elb, unique("nlb"))
+    filtered = elb.elbv2.create_load_balancer(Name=unique("nlb"), Type="network", Subnets=elb.subnet_ids[:1],
+                                              SecurityGroups=[group])["LoadBalancers"][0]
+    elb.load_balancers.append(filtered["LoadBalancerArn"])
+    tg2 = elb.target_group(protocol="TCP", port=80)
+    elb.register(tg2, app)
+    listener = elb.listener(filtered["LoadBalancerArn"], forward(tg2), protocol="TCP")
+    elb.wait_healthy(tg2, 1, timeout=30)
+    assert answered(curl(listener.address, listener.port)) is None
+    sg_rule(elb, "authorize", group, listener.configured_port, "--cidr", "127.0.0.1/32")
+    assert answered(curl(listener.address, listener.port)) == 200
 
 
 def register(ecs, images):
