@@ -217,6 +217,42 @@ def test_task_group_without_the_alb_group_times_out_until_authorized(elb, test_i
         ecs.deregister_task_definition(taskDefinition=task_definition)
 
 
+def test_container_calling_a_load_balancer_counts_as_its_task(elb, test_images):
+    """A task's container reaches an internal ALB through the Docker bridge: the ALB's group admits the caller's group
+    (source-group rule), not another task's group."""
+    ecs = elb.server.client("ecs", account=elb.account)
+    alb_sg, callers, others = (security_group(elb, unique(n)) for n in ("alb", "callers", "others"))
+    lb = alb_in(elb, [alb_sg])
+    listener = elb.listener(lb["LoadBalancerArn"], fixed("200", "hello from the alb"))
+    sg_rule(elb, "authorize", alb_sg, listener.configured_port, "--source-group", callers)
+    url = f"http://{lb['DNSName']}:{listener.port}/"
+    # Up to 30 tries: the call may start before the emulator has seen the task's address.
+    calls = (f"i=0; while [ $i -lt 30 ]; do /bin/busybox wget -q -O- {url} | /bin/busybox grep -q 'hello from the alb'"
+             " && exit 0; i=$((i+1)); /bin/busybox sleep 0.2; done; exit 1")
+    td = ecs.register_task_definition(family=unique("caller"), networkMode="awsvpc", requiresCompatibilities=["FARGATE"],
+                                      cpu="256", memory="512", containerDefinitions=[{
+                                          "name": "caller", "image": test_images["busybox"], "essential": True,
+                                          "entryPoint": ["/bin/busybox", "sh", "-c"], "command": [calls]}])[
+        "taskDefinition"]["taskDefinitionArn"]
+    try:
+        def run_in(group):
+            return ecs.run_task(taskDefinition=td, launchType="FARGATE", networkConfiguration={"awsvpcConfiguration": {
+                "subnets": elb.subnet_ids[:1], "securityGroups": [group]}})["tasks"][0]["taskArn"]
+
+        def exit_code(task_arn):
+            def stopped():
+                task = ecs.describe_tasks(tasks=[task_arn])["tasks"][0]
+                return task if task["lastStatus"] == "STOPPED" else None
+            return wait_until(stopped, timeout=DEADLINE, message="the calling task to finish")["containers"][0].get(
+                "exitCode")
+
+        allowed, refused = run_in(callers), run_in(others)
+        assert exit_code(allowed) == 0
+        assert exit_code(refused) == 1
+    finally:
+        ecs.deregister_task_definition(taskDefinition=td)
+
+
 def test_off_flag_lets_everything_through(server):
     # The shared test server runs with --security-groups=off.
     elb = Elb(server, random_account())
