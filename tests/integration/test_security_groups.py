@@ -93,14 +93,15 @@ def test_listener_admits_only_what_the_load_balancer_group_allows(elb):
     assert answered(ok) == 200 and ok.stdout.startswith("hello"), ok
     assert answered(curl(listener.own_address, listener.own_port)) == 200
 
-    # A rule for another port does not help; a loopback client is outside 10.0.0.0/8.
+    # Revoked (what is left: another port from anywhere, this port from 10.0.0.0/8, which loopback is not in):
+    # the next connection is refused, while one opened before stays.
     conn = http.client.HTTPConnection(listener.address, listener.port, timeout=5)
     conn.request("GET", "/")
     assert conn.getresponse().read() == b"hello"  # an established connection, kept alive
     sg_rule(elb, "revoke", group, port, "--cidr", "0.0.0.0/0")
     sg_rule(elb, "authorize", group, port + 1 if port < 65535 else port - 1, "--cidr", "0.0.0.0/0")
     sg_rule(elb, "authorize", group, port, "--cidr", "10.0.0.0/8")
-    assert answered(curl(listener.address, listener.port)) is None  # revoked: the next connection is refused
+    assert answered(curl(listener.address, listener.port)) is None
     conn.request("GET", "/")
     assert conn.getresponse().read() == b"hello"  # security groups are stateful: the open connection stays
     conn.close()
