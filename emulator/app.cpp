@@ -93,6 +93,7 @@ struct App::Impl {
   std::optional<ecs::EcsService> ecs;
   std::optional<routing::DataPlane> data_plane;
   std::uint64_t snapshot_version = 0;
+  bool routing_rebuild_posted = false;
   std::optional<ecr::BlobStore> blobs;
   std::optional<ecr::EcrService> ecr;
   Gateway gateway;
@@ -119,10 +120,22 @@ struct App::Impl {
   // Rebuilds the load balancers' routing snapshot from committed state and hands it to the data plane.
   void publish_routing() {
     storage::ResourceStore store(*db);
+    elbv2::SecurityGroupFiltering filtering{config.security_groups, {}};
+    if (filtering.enabled) filtering.tasks = ecs->task_networks();
     // ECS task targets (task IP + container port) are reached through the ports Docker published on loopback.
-    data_plane->publish(elbv2::build_snapshot(store, *acm, ++snapshot_version, [this](const std::string& address, int port) {
-      return ecs->published_endpoint(address, port);
-    }));
+    data_plane->publish(elbv2::build_snapshot(
+        store, *acm, ++snapshot_version,
+        [this](const std::string& address, int port) { return ecs->published_endpoint(address, port); }, filtering));
+  }
+
+  // Security groups see ECS tasks by address: rebuild once (coalesced) after tasks start or stop.
+  void rebuild_routing_soon() {
+    if (routing_rebuild_posted) return;
+    routing_rebuild_posted = true;
+    boost::asio::post(io, [this] {
+      routing_rebuild_posted = false;
+      publish_routing();
+    });
   }
 };
 
@@ -139,7 +152,7 @@ int App::run() {
                                        [&app]() -> const acm::LocalCa& { return app.ca.get(); }});
   app.acm->resume_pending_validations();
   app.gateway.add_service(acm::make_acm_service(*app.acm));
-  app.ec2.emplace(*app.db);
+  app.ec2.emplace(*app.db, &app.changes);
   app.gateway.add_service(app.ec2->definition());
   app.elbv2.emplace(elbv2::Elbv2Dependencies{*app.db, app.clock, app.changes, *app.acm, *app.ec2});
   app.gateway.add_service(app.elbv2->definition());
@@ -217,6 +230,10 @@ int App::run() {
   });
   app.changes.subscribe("elbv2", [&app] { app.publish_routing(); });
   app.changes.subscribe("acm", [&app] { app.publish_routing(); });
+  if (app.config.security_groups) {
+    app.changes.subscribe("ec2", [&app] { app.publish_routing(); });
+    app.ecs->set_task_change_hook([&app] { app.rebuild_routing_soon(); });
+  }
   app.publish_routing();
   app.admin.emplace(app.gateway, AdminHooks{[&app] { app.reset(); },
                                             [&app] { return app.ca.get().certificate_pem(); },

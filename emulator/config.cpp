@@ -70,6 +70,12 @@ void apply_time_scale(Config& config, const std::string& value) {
   config.time_scale = scale;
 }
 
+void apply_security_groups(Config& config, const std::string& value) {
+  if (value == "on") config.security_groups = true;
+  else if (value == "off") config.security_groups = false;
+  else throw ConfigError{"security groups must be on or off, got '" + value + "'"};
+}
+
 constexpr Option kOptions[] = {
     {"--listen", "ALBATROSS_LISTEN", apply_listen},
     {"--state-dir", "ALBATROSS_STATE_DIR", [](Config& c, const std::string& v) { c.state_dir = v; }},
@@ -78,6 +84,7 @@ constexpr Option kOptions[] = {
     {"--log-level", "ALBATROSS_LOG_LEVEL", apply_log_level},
     {"--time-scale", "ALBATROSS_TIME_SCALE", apply_time_scale},
     {"--registry-listen", "ALBATROSS_REGISTRY_LISTEN", apply_registry_listen},
+    {"--security-groups", "ALBATROSS_SECURITY_GROUPS", apply_security_groups},
 };
 
 const Option* find_option(std::string_view flag) {
@@ -118,7 +125,9 @@ std::string usage_text() {
          "  --log-level LEVEL    debug|info|warn|error (ALBATROSS_LOG_LEVEL, default info)\n"
          "  --time-scale F       factor on every emulated delay (ALBATROSS_TIME_SCALE, default 1.0)\n"
          "  --registry-listen HOST:PORT  ECR registry address for docker push/pull (ALBATROSS_REGISTRY_LISTEN,\n"
-         "                       default 127.0.0.1:4510; a taken port falls back to a free one)\n";
+         "                       default 127.0.0.1:4510; a taken port falls back to a free one)\n"
+         "  --security-groups on|off  security groups filter load-balancer traffic (ALBATROSS_SECURITY_GROUPS,\n"
+         "                       default on)\n";
 }
 
 std::string resolve_state_dir(const Config& config) {

@@ -20,6 +20,8 @@ struct Config {
   // The ECR registry's own listener (docker push/pull); port 0 = ephemeral.
   std::string registry_host = "127.0.0.1";
   unsigned short registry_port = 4510;
+  // Security groups filter load-balancer traffic (listeners and targets), as on AWS; off lets everything through.
+  bool security_groups = true;
 };
 
 // Why a configuration could not be built; `help` = the user asked for --help.

@@ -32,6 +32,7 @@ struct HealthChecker::Session {
   std::uint64_t first_version = 0;  // the snapshot that brought this target: one per RegisterTargets call
   double slow_start_since = 0;      // steady seconds; 0 = not in slow start
   HealthStateMachine machine;
+  bool blocked = false;  // the target's security groups drop the probes (updated with each snapshot)
   bool cancelled = false;
   std::unique_ptr<asio::steady_timer> timer;
 
@@ -95,6 +96,13 @@ asio::awaitable<ProbeOutcome> probe(const std::string& address, int port, const 
   co_return outcome;
 }
 
+// A probe the target's security groups drop: no answer, so it fails as a timeout once the timeout has passed.
+asio::awaitable<ProbeOutcome> dropped_probe(asio::steady_timer& timer, std::chrono::milliseconds timeout) {
+  timer.expires_after(timeout);
+  co_await timer.async_wait(kNoThrow);
+  co_return ProbeOutcome::timeout();
+}
+
 }  // namespace
 
 // Publishes a session's health. A target that turns healthy enters slow start when its group has slow start on
@@ -140,6 +148,7 @@ void HealthChecker::update(const SnapshotPtr& snapshot) {
       if (existing != sessions_.end() && existing->second->port == port && existing->second->address == address) {
         existing->second->check = group.health_check;  // new interval/path/matcher apply from the next probe
         existing->second->slow_start_seconds = slow_start_seconds;
+        existing->second->blocked = target.health_check_blocked;
         next.emplace(key, existing->second);
         sessions_.erase(existing);
         continue;
@@ -148,6 +157,7 @@ void HealthChecker::update(const SnapshotPtr& snapshot) {
       session->group_arn = arn;
       session->first_version = snapshot->version;
       session->slow_start_seconds = slow_start_seconds;
+      session->blocked = target.health_check_blocked;
       session->timer = std::make_unique<asio::steady_timer>(io_);
       session->machine.start_checking();
       registry_.set(key, view_of(session->machine.health()));
@@ -157,8 +167,9 @@ void HealthChecker::update(const SnapshotPtr& snapshot) {
           [this, session]() -> asio::awaitable<void> {
             while (!session->cancelled) {
               const auto started = std::chrono::steady_clock::now();
-              const auto outcome = co_await probe(session->address, session->port, session->check,
-                                                  scaled(session->check.timeout_seconds, time_scale_));
+              const auto timeout = scaled(session->check.timeout_seconds, time_scale_);
+              const auto outcome = session->blocked ? co_await dropped_probe(*session->timer, timeout)
+                                                    : co_await probe(session->address, session->port, session->check, timeout);
               if (session->cancelled) co_return;
               if (session->machine.record(outcome)) publish(*session);
               session->timer->expires_at(started + scaled(session->check.interval_seconds, time_scale_));

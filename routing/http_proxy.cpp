@@ -20,6 +20,7 @@
 #include "routing/redirect.hpp"
 #include "routing/request_view.hpp"
 #include "routing/rule_matcher.hpp"
+#include "routing/security_group_filter.hpp"
 #include "routing/target_choice.hpp"
 #include "routing/tls_contexts.hpp"
 
@@ -210,6 +211,7 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
   beast::get_lowest_layer(stream).expires_never();  // the client's idle timeout is `deadline`
   const std::string client_address = peer.address().to_string();  // once per connection, not per request
   const std::string connection_trace = "TID_" + make_trace_id(fresh_trace_seed(random)).substr(11);
+  std::string admitted_by;  // the load balancer whose security groups let this connection in (checked once)
   for (;;) {
     const SnapshotPtr snapshot = shared.snapshots.get();
     RequestContext ctx;
@@ -288,6 +290,12 @@ asio::awaitable<void> serve_requests(SharedState& shared, Worker& worker, Stream
     ctx.listener = choose_listener(*snapshot, *endpoint, host);
     if (!ctx.listener) co_return;  // the listener went away with this snapshot
     ctx.load_balancer = &snapshot->load_balancers.at(ctx.listener->load_balancer_arn);
+    if (ctx.load_balancer->arn != admitted_by) {
+      // Several load balancers share 127.0.0.1:<port>: the one the Host picked must accept the client too. AWS
+      // drops refused packets silently; we close without answering. An admitted connection stays (SGs are stateful).
+      if (!load_balancer_admits(*snapshot, *ctx.load_balancer, ctx.listener->port, client_address)) co_return;
+      admitted_by = ctx.load_balancer->arn;
+    }
     const bool keep_alive = request.keep_alive();
     const unsigned version = request.version();
     entry.request_line = std::string(request.method_string()) + " " + (secure ? "https://" : "http://") + host + ":" +
@@ -396,6 +404,10 @@ asio::awaitable<void> serve_http_connection(SharedState& shared, Worker& worker,
   boost::system::error_code ec;
   const auto peer = socket.remote_endpoint(ec);
   if (ec) co_return;
+  if (!any_listener_admits(*shared.snapshots.get(), endpoint->listener_arns, peer.address().to_string())) {
+    refuse_connection(socket);
+    co_return;
+  }
   socket.set_option(tcp::no_delay(true), ec);  // no delayed-ACK stalls between header and body writes
   if (!tls) {
     beast::tcp_stream stream(std::move(socket));

@@ -31,7 +31,6 @@ namespace http = beast::http;
 using SteadyClock = std::chrono::steady_clock;
 
 inline constexpr std::size_t kMaxResponseHeaderBytes = 32 * 1024;
-inline constexpr std::chrono::seconds kTargetConnectTimeout{10};
 inline constexpr std::size_t kRelayBufferBytes = 16 * 1024;
 inline constexpr std::chrono::seconds kTlsHandshakeTimeout{10};
 
@@ -297,6 +296,12 @@ asio::awaitable<ForwardOutcome> relay(Stream& client, beast::flat_buffer& client
   const int port = connect_port_of(target);
   const bool tls = options.choice->group && options.choice->group->protocol == "HTTPS";
   const std::string pool_key = address + ":" + std::to_string(port);
+  if (target.traffic_blocked) {
+    // The target's security groups drop the load balancer's SYN: the connect times out (AWS: 504 after 10 s).
+    asio::steady_timer wait(co_await asio::this_coro::executor, kTargetConnectTimeout);
+    co_await wait.async_wait(kNoThrow);
+    co_return ForwardOutcome{false, error_reply(LocalReplyReason::TargetTimeout)};
+  }
   for (int attempt = 0; attempt < 2; ++attempt) {
     std::optional<tcp::socket> socket = tls ? std::nullopt : worker.pool.take(pool_key);
     const bool reused = socket.has_value();

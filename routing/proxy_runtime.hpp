@@ -6,6 +6,7 @@
 #include <boost/beast/core.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <memory>
@@ -26,6 +27,8 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 inline constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+// How long a connection to a target may take to open (AWS: 10 s, then 504 on an ALB).
+inline constexpr std::chrono::seconds kTargetConnectTimeout{10};
 
 struct SharedState {
   SnapshotHolder snapshots;
@@ -64,6 +67,14 @@ struct Worker {
   };
   std::multimap<std::string, Relay*> relays;
 };
+
+// Ends a client connection the load balancer's security groups refuse: reset, nothing answered. (AWS drops the
+// packets and the client times out; a reset tells the client the same thing without the wait.)
+inline void refuse_connection(tcp::socket& socket) {
+  boost::system::error_code ignored;
+  socket.set_option(asio::socket_base::linger(true, 0), ignored);
+  socket.close(ignored);
+}
 
 // Closes the upstream connections of every request relayed to `target_key` on this worker (on its thread).
 void cut_relays(Worker& worker, const std::string& target_key);

@@ -20,6 +20,37 @@ struct Cidr {
   int prefix_length = 0;
 };
 
+// One security-group ingress rule, reduced to what filtering TCP connections needs (EC2 keeps one peer per rule).
+struct IngressRule {
+  bool all_protocols = false;  // IpProtocol "-1": every protocol and port
+  bool tcp = false;            // IpProtocol "tcp"/"6"; other protocols (udp, icmp, ...) never match TCP traffic
+  int from_port = 0;
+  int to_port = 65535;
+  std::optional<Cidr> cidr;  // CidrIpv4 / CidrIpv6 peer
+  std::string source_group;  // ReferencedGroupInfo.GroupId peer
+};
+
+// The ingress rules of a set of security groups: a connection is allowed when any rule allows it.
+struct SecurityPolicy {
+  bool enforced = false;  // false: nothing filters (filtering off, or no security groups, e.g. an NLB without any)
+  std::vector<IngressRule> rules;
+};
+
+// Who opens a connection, as security groups see it: its address, the groups it belongs to, and the subnets it
+// lives in (a rule's CIDR overlapping one of them matches, as it would match the source's VPC address on AWS).
+struct TrafficSource {
+  std::optional<Cidr> address;  // a host (/32 or /128); absent for a load balancer seen as a whole
+  std::vector<std::string> security_groups;
+  std::vector<Cidr> networks;
+};
+
+// An ECS awsvpc task as a client of load balancers (a container calling one through the Docker bridge): the
+// connection comes from its container address and belongs to the task's groups and subnets, in its own account.
+struct TaskSource {
+  std::string account_id, region;
+  TrafficSource source;
+};
+
 struct QueryMatch {
   std::optional<std::string> key;  // absent: the value may be under any key
   std::string value;               // may hold * and ? wildcards, \* and \? literals
@@ -95,6 +126,7 @@ struct LoadBalancer {
   std::string account_id, region;
   std::vector<std::string> security_groups;
   std::map<std::string, std::string> attributes;  // defaults filled
+  SecurityPolicy ingress;  // its security groups' inbound rules, checked on each new client connection
 };
 
 struct Target {
@@ -109,6 +141,10 @@ struct Target {
   int connect_port = 0;
   std::string health_check_address;  // the same for the health-check port
   int health_check_port = 0;
+  // The target's security groups (an ECS awsvpc task's) refuse the load balancer on the traffic port / the
+  // health-check port: connections there behave as if the target never answered (AWS drops them silently).
+  bool traffic_blocked = false;
+  bool health_check_blocked = false;
 };
 
 inline const std::string& connect_address_of(const Target& target) {
@@ -156,6 +192,7 @@ struct Snapshot {
   std::map<std::string, LoadBalancer> load_balancers;  // by ARN
   std::map<std::string, TargetGroup> target_groups;    // by ARN
   std::vector<Listener> listeners;
+  std::map<std::string, TaskSource> task_sources;  // by container address
   std::uint64_t version = 0;
 };
 

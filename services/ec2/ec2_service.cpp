@@ -1,7 +1,9 @@
 #include "services/ec2/ec2_service.hpp"
 
+#include <string_view>
 #include <utility>
 
+#include "emulator/change_feed.hpp"
 #include "services/ec2/cidr.hpp"
 #include "services/ec2/handlers.hpp"
 #include "storage/database.hpp"
@@ -71,7 +73,7 @@ const std::pair<const char*, Operation> kOperations[] = {
 
 }  // namespace
 
-Ec2Service::Ec2Service(storage::Database& db) : db_(db), store_(db) {}
+Ec2Service::Ec2Service(storage::Database& db, ChangeFeed* changes) : db_(db), changes_(changes), store_(db) {}
 
 Network Ec2Service::network(const storage::Scope& scope) {
   Network net(store_, scope, &dependency_checks_);
@@ -139,11 +141,14 @@ ServiceDefinition Ec2Service::definition() {
   ServiceDefinition definition;
   definition.model_name = "ec2";
   for (const auto& [name, operation] : kOperations) {
-    definition.handlers[name] = [this, operation](RequestContext& ctx, const json& in) -> json {
+    const bool read_only = std::string_view(name).starts_with("Describe");
+    definition.handlers[name] = [this, operation, read_only](RequestContext& ctx, const json& in) -> json {
       if (in.value("DryRun", false))
         throw AwsError{"DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412};
       auto net = network(storage::Scope{ctx.account_id, ctx.region});
-      return operation(net, in);
+      json out = operation(net, in);
+      if (changes_ && !read_only) changes_->mark("ec2");
+      return out;
     };
   }
   return definition;

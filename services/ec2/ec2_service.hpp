@@ -12,6 +12,9 @@
 #include "services/service.hpp"
 #include "storage/resource_store.hpp"
 
+namespace albatross {
+class ChangeFeed;
+}
 namespace albatross::storage {
 class Database;
 }
@@ -20,7 +23,9 @@ namespace albatross::ec2 {
 
 class Ec2Service {
  public:
-  explicit Ec2Service(storage::Database& db);
+  // `changes` (optional) gets the "ec2" topic after every call that may change something (not Describe*), so
+  // the load balancers' security-group filtering follows rule changes at once.
+  explicit Ec2Service(storage::Database& db, ChangeFeed* changes = nullptr);
 
   // Look-ups for other services (ELBv2, ECS). Each first makes sure the scope's default network exists.
   // Documents are in the EC2 model's output shapes (Subnet, SecurityGroup, Vpc).
@@ -49,6 +54,7 @@ class Ec2Service {
   Network network(const storage::Scope& scope);
 
   storage::Database& db_;
+  ChangeFeed* changes_;
   storage::ResourceStore store_;
   std::vector<DependencyCheck> dependency_checks_;
 };

@@ -6,6 +6,7 @@
 #include "emulator/clock.hpp"
 #include "services/ecs/ecs_names.hpp"
 #include "services/ecs/service_scheduler.hpp"
+#include "services/ecs/task_documents.hpp"
 #include "services/ecs/task_runtime.hpp"
 
 namespace albatross::ecs {
@@ -25,7 +26,26 @@ EcsService::EcsService(EcsDependencies deps)
     runtime_->reconcile();
     service_scheduler_->poke();
   });
-  runtime_->set_task_listener([this](const storage::Scope&, const std::string&) { service_scheduler_->poke(); });
+  runtime_->set_task_listener([this](const storage::Scope&, const std::string&) {
+    service_scheduler_->poke();
+    if (task_change_hook_) task_change_hook_();
+  });
+}
+
+std::vector<elbv2::TaskNetwork> EcsService::task_networks() const {
+  std::vector<elbv2::TaskNetwork> out;
+  for (const auto& [scope, task] : store_.list_everywhere(kTask)) {
+    const Json& doc = task.document;
+    const auto config = doc.find("_awsvpcConfiguration");
+    if (config == doc.end() || doc.value("lastStatus", "") == "STOPPED") continue;
+    const std::string address = task_private_ip(doc);
+    if (address.empty()) continue;
+    elbv2::TaskNetwork network{scope, address, {}, {}};
+    for (const auto& group : config->value("securityGroups", Json::array())) network.security_groups.push_back(group);
+    for (const auto& subnet : config->value("subnets", Json::array())) network.subnets.push_back(subnet);
+    out.push_back(std::move(network));
+  }
+  return out;
 }
 
 EcsService::~EcsService() = default;

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "services/elbv2/task_network.hpp"
 #include "services/service.hpp"
 #include "storage/resource_store.hpp"
 
@@ -198,12 +199,17 @@ class EcsService {
   using ExtraHostsProvider = std::function<std::vector<std::string>(const storage::Scope&)>;
   void set_extra_hosts_provider(ExtraHostsProvider provider) { extra_hosts_provider_ = std::move(provider); }
   const ExtraHostsProvider& extra_hosts_provider() const { return extra_hosts_provider_; }
+  // Called (control thread) whenever a task's state changes, e.g. it got its address or stopped.
+  void set_task_change_hook(std::function<void()> hook) { task_change_hook_ = std::move(hook); }
+  // Every awsvpc task that has an address and is not STOPPED: address, security groups, subnets.
+  std::vector<elbv2::TaskNetwork> task_networks() const;
 
  private:
   EcsDependencies deps_;
   storage::ResourceStore store_;
   ImageResolver image_resolver_;
   ExtraHostsProvider extra_hosts_provider_;
+  std::function<void()> task_change_hook_;
   std::unique_ptr<TaskRuntime> runtime_;
   std::unique_ptr<ServiceScheduler> service_scheduler_;
 };

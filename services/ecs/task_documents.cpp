@@ -91,6 +91,9 @@ Json new_task_document(const NewTask& task) {
               {"overrides", overrides},
               {"tags", Json::array()},
               {"version", 1}};
+  // The ENI's security groups and subnets: not part of the Task shape, but security groups filter its traffic.
+  if (awsvpc && task.network_configuration.is_object())
+    out["_awsvpcConfiguration"] = task.network_configuration.value("awsvpcConfiguration", Json::object());
   if (!task.group.empty()) out["group"] = task.group;
   if (!task.started_by.empty()) out["startedBy"] = task.started_by;
   if (!task.capacity_provider_name.empty()) out["capacityProviderName"] = task.capacity_provider_name;

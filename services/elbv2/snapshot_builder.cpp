@@ -9,6 +9,7 @@
 #include "services/elbv2/action_rules.hpp"
 #include "services/elbv2/elbv2_attributes.hpp"
 #include "services/elbv2/elbv2_service.hpp"
+#include "services/elbv2/security_group_snapshot.hpp"
 #include "services/elbv2/ssl_policies.hpp"
 #include "storage/resource_store.hpp"
 
@@ -198,10 +199,12 @@ routing::TargetGroup target_group_of(const storage::ResourceStore& store, const 
 }  // namespace
 
 routing::SnapshotPtr build_snapshot(const storage::ResourceStore& store, const acm::AcmService& acm,
-                                    std::uint64_t version, const TargetAddressResolver& resolver) {
+                                    std::uint64_t version, const TargetAddressResolver& resolver,
+                                    const SecurityGroupFiltering& filtering) {
   auto snapshot = std::make_shared<routing::Snapshot>();
   snapshot->version = version;
   const double now = Clock::now();
+  LoadBalancerSubnets subnets;
   for (const auto& [scope, resource] : store.list_everywhere(kLoadBalancer)) {
     const Json& doc = resource.document;
     routing::LoadBalancer lb;
@@ -214,6 +217,8 @@ routing::SnapshotPtr build_snapshot(const storage::ResourceStore& store, const a
     lb.region = scope.region;
     lb.security_groups = strings(doc.value("SecurityGroups", Json::array()));
     lb.attributes = attributes_of(load_balancer_attribute_owner(doc), doc);
+    for (const auto& zone : doc.value("AvailabilityZones", Json::array()))
+      if (zone.contains("SubnetId")) subnets[lb.arn].push_back(zone.value("SubnetId", ""));
     snapshot->load_balancers.emplace(lb.arn, std::move(lb));
   }
   std::set<std::string> used_groups;
@@ -228,6 +233,7 @@ routing::SnapshotPtr build_snapshot(const storage::ResourceStore& store, const a
     group.in_use = used_groups.count(group.arn) > 0;
     snapshot->target_groups.emplace(group.arn, std::move(group));
   }
+  if (filtering.enabled) apply_security_groups(*snapshot, store, subnets, filtering.tasks);
   return snapshot;
 }
 

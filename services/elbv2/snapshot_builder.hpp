@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "routing/snapshot.hpp"
+#include "services/elbv2/task_network.hpp"
 
 namespace albatross::storage {
 class ResourceStore;
@@ -25,8 +26,16 @@ namespace albatross::elbv2 {
 using TargetAddressResolver =
     std::function<std::optional<std::pair<std::string, int>>(const std::string& target_id, int port)>;
 
+// Security groups filter the load balancers' traffic when `enabled` (the --security-groups flag); `tasks` are the
+// running ECS awsvpc tasks, as targets and as clients.
+struct SecurityGroupFiltering {
+  bool enabled = false;
+  std::vector<TaskNetwork> tasks;
+};
+
 // `resolver` (optional) is applied to each target's traffic port and health-check port.
 routing::SnapshotPtr build_snapshot(const storage::ResourceStore& store, const acm::AcmService& acm,
-                                    std::uint64_t version, const TargetAddressResolver& resolver = {});
+                                    std::uint64_t version, const TargetAddressResolver& resolver = {},
+                                    const SecurityGroupFiltering& filtering = {});
 
 }  // namespace albatross::elbv2

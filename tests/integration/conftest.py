@@ -145,13 +145,15 @@ def find_aws_v1():
 class Albatross:
     """One emulator process with its own state directory; restartable on the same state dir."""
 
-    def __init__(self, binary, workdir, time_scale=0.01, extra_args=(), env=None):
+    def __init__(self, binary, workdir, time_scale=0.01, extra_args=(), env=None, security_groups=False):
         self.binary = binary
         self.workdir = workdir
         self.state_dir = os.path.join(workdir, "state")
         os.makedirs(self.state_dir, exist_ok=True)
         self.time_scale = time_scale
-        self.extra_args = list(extra_args)
+        # Security groups filter traffic by default, as on AWS; most tests make load balancers in the default
+        # group (which admits only itself) and curl them, so they run with filtering off unless they ask.
+        self.extra_args = [f"--security-groups={'on' if security_groups else 'off'}", *extra_args]
         self.extra_env = dict(env or {})
         self.proc = None
         self.port = None

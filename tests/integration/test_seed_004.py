@@ -18,7 +18,9 @@ CLUSTER, SERVICE = "rent-a-room-cluster", "rent-a-room-service"
 
 
 @pytest.fixture
-def lab(server, test_images, tmp_path):
+def lab(make_server, test_images, tmp_path):
+    # Security groups filter traffic here, as on AWS: the lab's own rules must let the ALB reach the task.
+    server = make_server(time_scale=0.01, security_groups=True)
     account = random_account()
     ecs, ec2 = server.client("ecs", account=account), server.client("ec2", account=account)
     elbv2 = server.client("elbv2", account=account)

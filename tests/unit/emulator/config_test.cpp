@@ -68,3 +68,16 @@ TEST_CASE("--help is reported as help, not as an error") {
     CHECK(error.message.find("--time-scale") != std::string::npos);
   }
 }
+
+TEST_CASE("security groups filter by default; --security-groups=off or the variable turns them off") {
+  CHECK(parse_config({}).security_groups);
+  CHECK_FALSE(parse_config({"--security-groups=off"}).security_groups);
+  CHECK(parse_config({"--security-groups", "on"}).security_groups);
+  CHECK_THROWS_AS(parse_config({"--security-groups", "maybe"}), ConfigError);
+  ::setenv("ALBATROSS_SECURITY_GROUPS", "off", 1);
+  const bool from_env = parse_config({}).security_groups;
+  const bool flag_wins = parse_config({"--security-groups=on"}).security_groups;
+  ::unsetenv("ALBATROSS_SECURITY_GROUPS");
+  CHECK_FALSE(from_env);
+  CHECK(flag_wins);
+}
