@@ -195,7 +195,10 @@ ServiceDefinition EcsService::definition() {
       {"DeleteTaskSet", &EcsService::delete_task_set},
       {"UpdateServicePrimaryTaskSet", &EcsService::update_service_primary_task_set},
   };
-  definition.on_reset = [this] { runtime_->reset(); };
+  definition.on_reset = [this] {
+    runtime_->reset();
+    service_scheduler_->restart();
+  };
   for (const auto& [name, method] : table)
     definition.handlers.emplace(name, [this, method](RequestContext& ctx, const Json& in) { return (this->*method)(ctx, in); });
   return definition;

@@ -83,6 +83,11 @@ ServiceScheduler::ServiceScheduler(EcsService& ecs) : ecs_(ecs) {}
 
 void ServiceScheduler::start() { schedule_periodic(); }
 
+void ServiceScheduler::restart() {
+  tick_pending_ = false;
+  schedule_periodic();
+}
+
 void ServiceScheduler::schedule_periodic() {
   // Target health has no change notification: the tick notices it within a (scaled) second.
   const auto interval = std::max(kMinTickInterval, ecs_.clock().scaled(1));

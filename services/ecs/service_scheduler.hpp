@@ -20,6 +20,8 @@ class ServiceScheduler {
 
   // Starts the periodic tick.
   void start();
+  // After /_albatross/reset cancelled every timer: forgets a cancelled poke and starts the tick again.
+  void restart();
   // Asks for a tick soon (several requests collapse into one).
   void poke();
   // Reconciles one service now, inside the caller's transaction; stores the service.

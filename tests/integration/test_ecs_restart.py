@@ -107,3 +107,24 @@ def test_docker_daemon_unreachable_fails_tasks_clearly(make_server, tmp_path):
     assert final["stopCode"] == "TaskFailedToStart"
     assert final["stoppedReason"].startswith("ResourceInitializationError: unable to reach the Docker daemon")
     assert srv.health()  # the emulator itself keeps answering
+
+
+def test_services_keep_being_scheduled_after_reset(restartable, test_images):
+    """Reset cancels every timer; the service scheduler's periodic tick must come back with it (moto-style test
+    suites reset between tests), or deployments would never be seen to finish."""
+    srv = restartable()
+    account = random_account()
+    srv.reset()
+    srv.reset()
+    ecs = srv.client("ecs", account=account)
+    ecs.create_cluster(clusterName="after-reset")
+    ecs.create_service(cluster="after-reset", serviceName="web", taskDefinition=sleeper(ecs, test_images),
+                       desiredCount=1)
+
+    def steady():
+        service = ecs.describe_services(cluster="after-reset", services=["web"])["services"][0]
+        return service["runningCount"] == 1 and service["deployments"][0]["rolloutState"] == "COMPLETED" and any(
+            "has reached a steady state" in e["message"] for e in service["events"])
+
+    wait_until(steady, timeout=DEADLINE, message="service steady after reset")
+    ecs.delete_service(cluster="after-reset", service="web", force=True)

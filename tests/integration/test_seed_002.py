@@ -19,6 +19,12 @@ from conftest import random_account
 
 
 @pytest.fixture
+def server(make_server):
+    # Security groups filter traffic here, as on AWS: the templates' own rules must let the ALB reach the tasks.
+    return make_server(time_scale=0.01, security_groups=True)
+
+
+@pytest.fixture
 def sh(server, tmp_path):
     account = random_account()
 
