@@ -1,0 +1,315 @@
+#include "services/autoscaling/ecs_scaler.hpp"
+
+#include <algorithm>
+#include <memory>
+
+#include "emulator/change_feed.hpp"
+#include "emulator/clock.hpp"
+#include "emulator/log.hpp"
+#include "emulator/scheduler.hpp"
+#include "services/common/arn.hpp"
+#include "services/docker/docker_client.hpp"
+#include "services/ecs/ecs_names.hpp"
+#include "services/ecs/ecs_service.hpp"
+#include "services/ecs/task_runtime.hpp"
+#include "storage/database.hpp"
+
+namespace albatross::autoscaling {
+
+using Json = nlohmann::json;
+
+namespace {
+
+constexpr double kMiB = 1024.0 * 1024.0;
+constexpr std::chrono::milliseconds kMinPeriod{200};
+
+std::string state_key(const storage::Scope& scope, const std::string& resource_id) {
+  return scope.account_id + "|" + scope.region + "|" + resource_id;
+}
+
+std::string alarm_named(const Json& policy, const std::string& kind) {
+  for (const auto& alarm : policy.value("Alarms", Json::array())) {
+    const std::string name = alarm.value("AlarmName", "");
+    if (name.find("-" + kind + "-") != std::string::npos) return name;
+  }
+  return "";
+}
+
+// The ECS service metrics this scaler can measure; others (customized metrics) never have data here.
+bool tracked_metric(const std::string& type) {
+  return type == "ECSServiceAverageCPUUtilization" || type == "ECSServiceAverageMemoryUtilization" ||
+         type == "ALBRequestCountPerTarget";
+}
+
+std::string metric_type(const Json& policy) {
+  return policy.value("TargetTrackingScalingPolicyConfiguration", Json::object())
+      .value("PredefinedMetricSpecification", Json::object())
+      .value("PredefinedMetricType", "");
+}
+
+bool needs_docker(const Json& policy) {
+  const std::string type = metric_type(policy);
+  return type == "ECSServiceAverageCPUUtilization" || type == "ECSServiceAverageMemoryUtilization";
+}
+
+// ResourceLabel app/<lb-name>/<lb-id>/targetgroup/<tg-name>/<tg-id> → the two ARNs.
+std::optional<std::pair<std::string, std::string>> label_arns(const storage::Scope& scope, const std::string& label) {
+  const auto at = label.find("/targetgroup/");
+  if (at == std::string::npos || !label.starts_with("app/")) return std::nullopt;
+  return std::make_pair(arn::make("elasticloadbalancing", scope.region, scope.account_id, "loadbalancer/" + label.substr(0, at)),
+                        arn::make("elasticloadbalancing", scope.region, scope.account_id, label.substr(at + 1)));
+}
+
+}  // namespace
+
+EcsScaler::EcsScaler(EcsScalerDependencies deps) : deps_(std::move(deps)) {}
+
+double EcsScaler::period_seconds() const {
+  return std::max(kMinPeriod, deps_.clock.scaled(60)).count() / 1000.0;
+}
+
+void EcsScaler::start() { schedule(); }
+
+void EcsScaler::reset() {
+  ++epoch_;
+  targets_.clear();
+  last_stats_.clear();
+  sampling_ = false;
+  schedule();
+}
+
+void EcsScaler::schedule() {
+  const auto period = std::max(kMinPeriod, deps_.clock.scaled(60));
+  const auto epoch = epoch_;
+  deps_.scheduler.after(period, [this, epoch] {
+    if (epoch != epoch_) return;
+    try {
+      tick();
+    } catch (const std::exception& e) {
+      log::warn(std::string("autoscaling: ") + e.what());
+    }
+    schedule();
+  });
+}
+
+void EcsScaler::tick() {
+  if (sampling_) return;  // the previous round still waits for Docker: skip this minute rather than pile up
+  std::vector<ServiceRound> rounds;
+  std::vector<std::string> container_ids;
+  storage::ResourceStore store(deps_.db);
+  std::map<std::string, bool> live;
+  for (auto& target : ecs_scalable_services(deps_.db)) {
+    bool tracked = false, docker = false;
+    for (const auto& policy : target.policies) {
+      if (policy.value("PolicyType", "") != "TargetTrackingScaling" || !tracked_metric(metric_type(policy))) continue;
+      tracked = true;
+      docker = docker || needs_docker(policy);
+    }
+    if (!tracked) continue;
+    live[state_key(target.scope, target.resource_id)] = true;
+    ServiceRound round{target, {}};
+    const std::string cluster_arn = ecs::ecs_arn(target.scope.region, target.scope.account_id, "cluster/" + target.cluster);
+    const std::string service_arn =
+        ecs::ecs_arn(target.scope.region, target.scope.account_id, "service/" + target.cluster + "/" + target.service);
+    for (const auto& task : store.children(target.scope, ecs::kTask, cluster_arn)) {
+      const Json& doc = task.document;
+      if (doc.value("_service", "") != service_arn || doc.value("lastStatus", "") != "RUNNING") continue;
+      TaskContainers item;
+      item.reservation = task_reservation(doc);
+      for (const auto& container : doc.value("containers", Json::array()))
+        if (container.contains("runtimeId")) item.container_ids.push_back(container["runtimeId"]);
+      if (docker) container_ids.insert(container_ids.end(), item.container_ids.begin(), item.container_ids.end());
+      round.tasks.push_back(std::move(item));
+    }
+    rounds.push_back(std::move(round));
+  }
+  // Targets deregistered (or whose policies went) since: their alarms and cooldowns go with them.
+  std::erase_if(targets_, [&](const auto& entry) { return !live.count(entry.first); });
+  if (rounds.empty()) {
+    last_stats_.clear();
+    return;
+  }
+  if (container_ids.empty()) {
+    evaluate(rounds, {});
+    return;
+  }
+  sampling_ = true;
+  auto stats = std::make_shared<StatsMap>();
+  docker::DockerClient* client = &deps_.ecs.runtime().docker();
+  const auto epoch = epoch_;
+  deps_.scheduler.offload(
+      [client, container_ids, stats] {
+        for (const auto& id : container_ids) {
+          try {
+            if (auto sample = client->container_stats(id)) (*stats)[id] = *sample;
+          } catch (const std::exception& e) {  // no datapoint for this container this minute
+            log::debug(std::string("autoscaling: ") + e.what());
+          }
+        }
+      },
+      [this, epoch, rounds = std::move(rounds), stats] {
+        if (epoch != epoch_) return;
+        sampling_ = false;
+        evaluate(rounds, *stats);
+      });
+}
+
+std::optional<double> EcsScaler::datapoint(const ServiceRound& round, const Json& policy, PolicyState& state,
+                                           const StatsMap& stats, long long& measured_capacity) {
+  const std::string type = metric_type(policy);
+  if (type == "ALBRequestCountPerTarget") {
+    const std::string label = policy["TargetTrackingScalingPolicyConfiguration"]["PredefinedMetricSpecification"].value(
+        "ResourceLabel", "");
+    const auto arns = label_arns(round.target.scope, label);
+    const auto traffic = arns && deps_.traffic ? deps_.traffic(arns->first, arns->second) : std::nullopt;
+    if (!traffic) {
+      state.last_requests.reset();
+      return std::nullopt;
+    }
+    const double now = Clock::now();
+    const auto previous = state.last_requests;
+    const double elapsed = now - state.last_read;
+    state.last_requests = traffic->requests;
+    state.last_read = now;
+    // Like CloudWatch: requests in the minute / healthy targets (all registered ones when none is healthy).
+    const int targets = traffic->healthy_targets > 0 ? traffic->healthy_targets : traffic->registered_targets;
+    if (!previous || targets == 0 || elapsed <= 0 || traffic->requests < *previous) return std::nullopt;
+    measured_capacity = targets;
+    // A round that came late still counts per minute (scaled).
+    const double per_period = static_cast<double>(traffic->requests - *previous) * period_seconds() / elapsed;
+    return per_period / targets;
+  }
+  const bool cpu = type == "ECSServiceAverageCPUUtilization";
+  UsageTotals totals;
+  for (const auto& task : round.tasks) {
+    double used = 0, limit = 0;
+    int online_cpus = 0;
+    bool complete = !task.container_ids.empty();
+    for (const auto& id : task.container_ids) {
+      const auto now = stats.find(id);
+      if (now == stats.end() || !now->second.running) {
+        complete = false;
+        break;
+      }
+      online_cpus = std::max(online_cpus, now->second.online_cpus);
+      limit += static_cast<double>(now->second.memory_limit_bytes) / kMiB;
+      if (cpu) {
+        const auto before = last_stats_.find(id);
+        const auto units = before == last_stats_.end() ? std::nullopt : cpu_units_used(before->second, now->second);
+        if (!units) {
+          complete = false;
+          break;
+        }
+        used += *units;
+      } else {
+        used += static_cast<double>(now->second.memory_bytes) / kMiB;
+      }
+    }
+    if (!complete) continue;
+    // No reservation: the host's CPUs / the containers' memory limit stand for it (an instance without limits).
+    double reserved = cpu ? task.reservation.cpu_units : task.reservation.memory_mib;
+    if (reserved <= 0) reserved = cpu ? online_cpus * kCpuUnitsPerVcpu : limit;
+    totals.add(used, reserved);
+  }
+  measured_capacity = totals.tasks;
+  return totals.utilization();
+}
+
+void EcsScaler::evaluate(const std::vector<ServiceRound>& rounds, const StatsMap& stats) {
+  const double now = Clock::now();
+  for (const auto& round : rounds) {
+    const auto& target = round.target;
+    TargetState& state = targets_[state_key(target.scope, target.resource_id)];
+    std::vector<PolicyView> views;
+    std::map<std::string, bool> present;
+    for (const auto& policy : target.policies) {
+      if (policy.value("PolicyType", "") != "TargetTrackingScaling" || !tracked_metric(metric_type(policy))) continue;
+      const std::string arn = policy.value("PolicyARN", "");
+      present[arn] = true;
+      PolicyState& policy_state = state.policies[arn];
+      long long measured = 0;
+      const auto value = datapoint(round, policy, policy_state, stats, measured);
+      policy_state.window.add(value);
+      const Json& config = policy["TargetTrackingScalingPolicyConfiguration"];
+      const double target_value = config.value("TargetValue", 0.0);
+      PolicyView view;
+      view.name = policy.value("PolicyName", "");
+      view.scale_in_enabled = !config.value("DisableScaleIn", false);
+      view.alarm = alarm_state(policy_state.window, target_value, view.scale_in_enabled);
+      view.proposed = value ? tracking_capacity(measured, *value, target_value) : 0;
+      view.scale_out_cooldown = deps_.clock.scaled(config.value("ScaleOutCooldown", kDefaultEcsCooldownSeconds)).count() / 1000.0;
+      view.scale_in_cooldown = deps_.clock.scaled(config.value("ScaleInCooldown", kDefaultEcsCooldownSeconds)).count() / 1000.0;
+      view.alarm_high = alarm_named(policy, "AlarmHigh");
+      view.alarm_low = alarm_named(policy, "AlarmLow");
+      views.push_back(std::move(view));
+    }
+    std::erase_if(state.policies, [&](const auto& entry) { return !present.count(entry.first); });
+    const auto current = desired_count(target.scope, target.cluster, target.service);
+    if (!current || views.empty()) continue;  // service gone or not ACTIVE
+    TargetView view;
+    view.current = *current;
+    view.min_capacity = target.min_capacity;
+    view.max_capacity = target.max_capacity;
+    view.scale_out_suspended = target.suspended_state.value("DynamicScalingOutSuspended", false);
+    view.scale_in_suspended = target.suspended_state.value("DynamicScalingInSuspended", false);
+    if (const auto decision = decide(view, views, state.cooldowns, now)) apply(round, *decision, state, now);
+  }
+  last_stats_ = stats;
+}
+
+void EcsScaler::apply(const ServiceRound& round, const ScalingDecision& decision, TargetState& state, double now) {
+  const auto& target = round.target;
+  const std::string cause =
+      "monitor alarm " + decision.alarm + " in state ALARM triggered policy " + decision.policy;
+  try {
+    deps_.db.in_transaction([&] { set_desired_count(target.scope, target, decision.capacity, cause); });
+    deps_.changes.publish();
+  } catch (const std::exception& e) {
+    deps_.changes.discard();
+    log::warn("autoscaling: cannot scale " + target.resource_id + ": " + e.what());
+    return;
+  }
+  note_scaling(state.cooldowns, decision, now);
+  log::info("autoscaling: " + target.resource_id + " desired count " + std::to_string(decision.capacity) + " (" +
+            decision.policy + ")");
+}
+
+std::optional<long long> EcsScaler::desired_count(const storage::Scope& scope, const std::string& cluster,
+                                                  const std::string& service) {
+  const std::string arn = ecs::ecs_arn(scope.region, scope.account_id, "service/" + cluster + "/" + service);
+  const auto found = storage::ResourceStore(deps_.db).get(scope, ecs::kService, arn);
+  if (!found || found->document.value("status", "") != "ACTIVE") return std::nullopt;
+  if (found->document.value("schedulingStrategy", "REPLICA") != "REPLICA") return std::nullopt;
+  return found->document.value("desiredCount", 0LL);
+}
+
+void EcsScaler::set_desired_count(const storage::Scope& scope, const EcsScalableService& target, long long count,
+                                  const std::string& cause) {
+  // The same path as an UpdateService call: validation, deployments and the scheduler's reconcile.
+  RequestContext ctx{scope.account_id, scope.region, "application-autoscaling", "ecs", "UpdateService"};
+  deps_.ecs.update_service(ctx, {{"cluster", target.cluster}, {"service", target.service}, {"desiredCount", count}});
+  ScalingActivityRecord record;
+  record.description = "Setting desired count to " + std::to_string(count) + ".";
+  record.cause = cause;
+  record_ecs_scaling_activity(deps_.db, scope, target.resource_id, record);
+}
+
+void EcsScaler::clamp_to_range(const RequestContext& ctx, const std::string& resource_id, long long min_capacity,
+                               long long max_capacity) {
+  const storage::Scope scope{ctx.account_id, ctx.region};
+  for (const auto& target : ecs_scalable_services(deps_.db)) {
+    if (target.scope.account_id != scope.account_id || target.scope.region != scope.region ||
+        target.resource_id != resource_id)
+      continue;
+    const auto current = desired_count(scope, target.cluster, target.service);
+    if (!current) return;  // AWS leaves a resource that is not active alone
+    const long long wanted = clamp_capacity(*current, min_capacity, max_capacity);
+    if (wanted == *current) return;
+    const std::string cause = wanted > *current ? "minimum capacity was set to " + std::to_string(min_capacity)
+                                                : "maximum capacity was set to " + std::to_string(max_capacity);
+    set_desired_count(scope, target, wanted, cause);
+    return;
+  }
+}
+
+}  // namespace albatross::autoscaling
