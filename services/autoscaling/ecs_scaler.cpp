@@ -1,6 +1,8 @@
 #include "services/autoscaling/ecs_scaler.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <future>
 #include <memory>
 
 #include "emulator/change_feed.hpp"
@@ -22,6 +24,7 @@ namespace {
 
 constexpr double kMiB = 1024.0 * 1024.0;
 constexpr std::chrono::milliseconds kMinPeriod{200};
+constexpr std::size_t kParallelStats = 8;
 
 std::string state_key(const storage::Scope& scope, const std::string& resource_id) {
   return scope.account_id + "|" + scope.region + "|" + resource_id;
@@ -74,6 +77,7 @@ void EcsScaler::reset() {
   ++epoch_;
   targets_.clear();
   last_stats_.clear();
+  last_evaluation_ = 0;
   sampling_ = false;
   schedule();
 }
@@ -127,6 +131,7 @@ void EcsScaler::tick() {
   std::erase_if(targets_, [&](const auto& entry) { return !live.count(entry.first); });
   if (rounds.empty()) {
     last_stats_.clear();
+    last_evaluation_ = 0;
     return;
   }
   if (container_ids.empty()) {
@@ -139,12 +144,21 @@ void EcsScaler::tick() {
   const auto epoch = epoch_;
   deps_.scheduler.offload(
       [client, container_ids, stats] {
-        for (const auto& id : container_ids) {
-          try {
-            if (auto sample = client->container_stats(id)) (*stats)[id] = *sample;
-          } catch (const std::exception& e) {  // no datapoint for this container this minute
-            log::debug(std::string("autoscaling: ") + e.what());
-          }
+        // In parallel, a few at a time: the daemon may take up to a second for one container's sample.
+        for (std::size_t first = 0; first < container_ids.size(); first += kParallelStats) {
+          std::vector<std::future<std::optional<docker::ContainerStats>>> calls;
+          const std::size_t last = std::min(container_ids.size(), first + kParallelStats);
+          for (std::size_t i = first; i < last; ++i)
+            calls.push_back(std::async(std::launch::async, [client, id = container_ids[i]] {
+              try {
+                return client->container_stats(id);
+              } catch (const std::exception& e) {  // no datapoint for this container this minute
+                log::debug(std::string("autoscaling: ") + e.what());
+                return std::optional<docker::ContainerStats>();
+              }
+            }));
+          for (std::size_t i = first; i < last; ++i)
+            if (auto sample = calls[i - first].get()) (*stats)[container_ids[i]] = *sample;
         }
       },
       [this, epoch, rounds = std::move(rounds), stats] {
@@ -217,6 +231,12 @@ std::optional<double> EcsScaler::datapoint(const ServiceRound& round, const Json
 
 void EcsScaler::evaluate(const std::vector<ServiceRound>& rounds, const StatsMap& stats) {
   const double now = Clock::now();
+  // A round that took several (scaled) minutes — Docker can be slow — stands for each of them, so the alarms'
+  // 3 and 15 datapoints keep their scaled duration.
+  const int minutes = last_evaluation_ <= 0 ? 1
+                                            : std::clamp(static_cast<int>(std::lround((now - last_evaluation_) / period_seconds())),
+                                                         1, kScaleInDatapoints);
+  last_evaluation_ = now;
   for (const auto& round : rounds) {
     const auto& target = round.target;
     TargetState& state = targets_[state_key(target.scope, target.resource_id)];
@@ -229,7 +249,7 @@ void EcsScaler::evaluate(const std::vector<ServiceRound>& rounds, const StatsMap
       PolicyState& policy_state = state.policies[arn];
       long long measured = 0;
       const auto value = datapoint(round, policy, policy_state, stats, measured);
-      policy_state.window.add(value);
+      for (int i = 0; i < minutes; ++i) policy_state.window.add(value);
       const Json& config = policy["TargetTrackingScalingPolicyConfiguration"];
       const double target_value = config.value("TargetValue", 0.0);
       PolicyView view;
@@ -241,6 +261,9 @@ void EcsScaler::evaluate(const std::vector<ServiceRound>& rounds, const StatsMap
       view.scale_in_cooldown = deps_.clock.scaled(config.value("ScaleInCooldown", kDefaultEcsCooldownSeconds)).count() / 1000.0;
       view.alarm_high = alarm_named(policy, "AlarmHigh");
       view.alarm_low = alarm_named(policy, "AlarmLow");
+      log::debug("autoscaling: " + target.resource_id + " " + view.name + ": " +
+                 (value ? std::to_string(*value) + " on " + std::to_string(measured) : std::string("no data")) +
+                 (view.alarm == AlarmState::High ? ", AlarmHigh" : view.alarm == AlarmState::Low ? ", AlarmLow" : ""));
       views.push_back(std::move(view));
     }
     std::erase_if(state.policies, [&](const auto& entry) { return !present.count(entry.first); });

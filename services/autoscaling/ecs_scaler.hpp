@@ -97,6 +97,7 @@ class EcsScaler {
   EcsScalerDependencies deps_;
   std::map<std::string, TargetState> targets_;  // by account|region|resource id
   StatsMap last_stats_;                         // previous sample per container id
+  double last_evaluation_ = 0;                  // epoch seconds of the previous round
   bool sampling_ = false;                       // a round is waiting for Docker
   std::uint64_t epoch_ = 0;                     // bumped by reset: a round in flight is dropped
 };
