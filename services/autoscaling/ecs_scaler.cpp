@@ -89,6 +89,8 @@ void EcsScaler::schedule() {
     if (epoch != epoch_) return;
     try {
       tick();
+    } catch (const AwsError& e) {
+      log::warn("autoscaling: " + e.message);
     } catch (const std::exception& e) {
       log::warn(std::string("autoscaling: ") + e.what());
     }
@@ -164,7 +166,11 @@ void EcsScaler::tick() {
       [this, epoch, rounds = std::move(rounds), stats] {
         if (epoch != epoch_) return;
         sampling_ = false;
-        evaluate(rounds, *stats);
+        try {
+          evaluate(rounds, *stats);
+        } catch (const AwsError& e) {
+          log::warn("autoscaling: " + e.message);
+        }
       });
 }
 
@@ -284,12 +290,29 @@ void EcsScaler::apply(const ServiceRound& round, const ScalingDecision& decision
   const auto& target = round.target;
   const std::string cause =
       "monitor alarm " + decision.alarm + " in state ALARM triggered policy " + decision.policy;
+  std::string failure;
   try {
     deps_.db.in_transaction([&] { set_desired_count(target.scope, target, decision.capacity, cause); });
     deps_.changes.publish();
+  } catch (const AwsError& e) {
+    failure = e.message;
   } catch (const std::exception& e) {
+    failure = e.what();
+  }
+  if (!failure.empty()) {
     deps_.changes.discard();
-    log::warn("autoscaling: cannot scale " + target.resource_id + ": " + e.what());
+    const std::string& message = failure;
+    log::warn("autoscaling: cannot scale " + target.resource_id + ": " + message);
+    // The attempt shows as a Failed activity, as on AWS; a failure to record even that only loses the record.
+    try {
+      deps_.db.in_transaction([&] {
+        record_ecs_scaling_activity(deps_.db, target.scope, target.resource_id,
+                                    {"Setting desired count to " + std::to_string(decision.capacity) + ".", cause,
+                                     "Failed", "Failed to set desired count to " + std::to_string(decision.capacity) +
+                                                   ". " + message});
+      });
+    } catch (...) {
+    }
     return;
   }
   note_scaling(state.cooldowns, decision, now);
@@ -314,6 +337,8 @@ void EcsScaler::set_desired_count(const storage::Scope& scope, const EcsScalable
   ScalingActivityRecord record;
   record.description = "Setting desired count to " + std::to_string(count) + ".";
   record.cause = cause;
+  record.status_message = "Successfully set desired count to " + std::to_string(count) +
+                          ". Change successfully fulfilled by ecs.";
   record_ecs_scaling_activity(deps_.db, scope, target.resource_id, record);
 }
 

@@ -150,6 +150,8 @@ def test_request_count_per_target_scales_out_under_load_and_back_in(ecs, scaling
     assert out[0]["Description"] == "Setting desired count to 3."
     assert re.fullmatch(ALARM_CAUSE.format(service="web", kind="High", policy="requests"), out[0]["Cause"]), out[0]
     assert out[0]["StatusCode"] == "Successful"
+    assert out[0]["StatusMessage"] == "Successfully set desired count to 3. Change successfully fulfilled by ecs."
+    assert out[0]["EndTime"] >= out[0]["StartTime"]
     assert out[0]["Cause"].split()[2] == next(a["AlarmName"] for a in policy["Alarms"] if "-AlarmHigh-" in a["AlarmName"])
 
     # No more requests: 15 datapoints under 90 % of the target, then back to the minimum.
