@@ -1,6 +1,6 @@
 """Application Auto Scaling really scales ECS services (target tracking), with real containers and a real ALB:
 ALBRequestCountPerTarget from the load balancer's request counts (scale out under load, back in when it stops),
-ECSServiceAverageCPUUtilization from the containers' Docker stats, and RegisterScalableTarget moving the
+ECSServiceAverageCPUUtilization / MemoryUtilization from the containers' Docker stats, and RegisterScalableTarget moving the
 desired count into [min, max]. Each scaling shows up in DescribeScalingActivities in AWS's wording.
 
 Time scale 0.02: one datapoint every 1.2 s (AWS: 1 min), scale-out after 3 datapoints above the target,
@@ -191,6 +191,29 @@ def test_cpu_utilization_scales_out_a_busy_service(ecs, scaling, test_images):
     assert service_of(ecs, "burner")["desiredCount"] == 2
     print(f"\nECSServiceAverageCPUUtilization: scale-out after {scale_out_seconds:.1f} s (time scale {TIME_SCALE})")
     ecs.update_service(service="burner", desiredCount=0)
+
+
+def test_memory_utilization_scales_out_a_service_holding_memory(ecs, scaling, test_images):
+    # ~150 MB held by the shell (anonymous memory, not page cache) in a task reserving 512 MiB: ~29 % > 15 %.
+    hog = {"name": "hog", "image": test_images["busybox"], "stopTimeout": 2,
+           "command": ["sh", "-c", "x=$(head -c 150000000 /dev/zero | tr '\\0' a); trap 'exit 0' TERM; "
+                                   "while :; do sleep 1; done"]}
+    td = ecs.register_task_definition(family="hog", networkMode="awsvpc", requiresCompatibilities=["FARGATE"],
+                                      cpu="256", memory="512", containerDefinitions=[hog])["taskDefinition"]
+    ecs.create_service(serviceName="hog", taskDefinition=td["taskDefinitionArn"], desiredCount=1,
+                       launchType="FARGATE", networkConfiguration=AWSVPC)
+    wait_until(lambda: settled(ecs, "hog", 1), timeout=DEADLINE, interval=0.2, message="first task running")
+    register_target(scaling, "hog", 1, 2)
+    tracking_policy(scaling, "hog", "memory", "ECSServiceAverageMemoryUtilization", 15.0)
+    started = time.monotonic()
+    wait_until(lambda: service_of(ecs, "hog")["desiredCount"] == 2, timeout=DEADLINE, interval=0.2,
+               message="desiredCount scaled out on memory")
+    scale_out_seconds = time.monotonic() - started
+    latest = activities(scaling, "hog")[0]
+    assert latest["Description"] == "Setting desired count to 2."
+    assert re.fullmatch(ALARM_CAUSE.format(service="hog", kind="High", policy="memory"), latest["Cause"]), latest
+    print(f"\nECSServiceAverageMemoryUtilization: scale-out after {scale_out_seconds:.1f} s (time scale {TIME_SCALE})")
+    ecs.update_service(service="hog", desiredCount=0)
 
 
 def test_register_scalable_target_moves_desired_count_into_range(ecs, scaling, test_images):
