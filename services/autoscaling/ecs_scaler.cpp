@@ -9,11 +9,9 @@
 #include "emulator/clock.hpp"
 #include "emulator/log.hpp"
 #include "emulator/scheduler.hpp"
-#include "services/common/arn.hpp"
 #include "services/docker/docker_client.hpp"
 #include "services/ecs/ecs_names.hpp"
 #include "services/ecs/ecs_service.hpp"
-#include "services/ecs/task_runtime.hpp"
 #include "storage/database.hpp"
 
 namespace albatross::autoscaling {
@@ -22,7 +20,6 @@ using Json = nlohmann::json;
 
 namespace {
 
-constexpr double kMiB = 1024.0 * 1024.0;
 constexpr std::chrono::milliseconds kMinPeriod{200};
 constexpr std::size_t kParallelStats = 8;
 
@@ -44,28 +41,21 @@ bool tracked_metric(const std::string& type) {
          type == "ALBRequestCountPerTarget";
 }
 
-std::string metric_type(const Json& policy) {
+bool needs_docker(const Json& policy) {
+  const std::string type = predefined_metric_type(policy);
+  return type == "ECSServiceAverageCPUUtilization" || type == "ECSServiceAverageMemoryUtilization";
+}
+
+}  // namespace
+
+std::string predefined_metric_type(const Json& policy) {
   return policy.value("TargetTrackingScalingPolicyConfiguration", Json::object())
       .value("PredefinedMetricSpecification", Json::object())
       .value("PredefinedMetricType", "");
 }
 
-bool needs_docker(const Json& policy) {
-  const std::string type = metric_type(policy);
-  return type == "ECSServiceAverageCPUUtilization" || type == "ECSServiceAverageMemoryUtilization";
-}
-
-// ResourceLabel app/<lb-name>/<lb-id>/targetgroup/<tg-name>/<tg-id> → the two ARNs.
-std::optional<std::pair<std::string, std::string>> label_arns(const storage::Scope& scope, const std::string& label) {
-  const auto at = label.find("/targetgroup/");
-  if (at == std::string::npos || !label.starts_with("app/")) return std::nullopt;
-  return std::make_pair(arn::make("elasticloadbalancing", scope.region, scope.account_id, "loadbalancer/" + label.substr(0, at)),
-                        arn::make("elasticloadbalancing", scope.region, scope.account_id, label.substr(at + 1)));
-}
-
-}  // namespace
-
-EcsScaler::EcsScaler(EcsScalerDependencies deps) : deps_(std::move(deps)) {}
+EcsScaler::EcsScaler(EcsScalerDependencies deps)
+    : deps_(std::move(deps)), docker_(std::make_shared<docker::DockerClient>()) {}
 
 double EcsScaler::period_seconds() const {
   return std::max(kMinPeriod, deps_.clock.scaled(60)).count() / 1000.0;
@@ -107,7 +97,7 @@ void EcsScaler::tick() {
   for (auto& target : ecs_scalable_services(deps_.db)) {
     bool tracked = false, docker = false;
     for (const auto& policy : target.policies) {
-      if (policy.value("PolicyType", "") != "TargetTrackingScaling" || !tracked_metric(metric_type(policy))) continue;
+      if (policy.value("PolicyType", "") != "TargetTrackingScaling" || !tracked_metric(predefined_metric_type(policy))) continue;
       tracked = true;
       docker = docker || needs_docker(policy);
     }
@@ -142,7 +132,7 @@ void EcsScaler::tick() {
   }
   sampling_ = true;
   auto stats = std::make_shared<StatsMap>();
-  docker::DockerClient* client = &deps_.ecs.runtime().docker();
+  auto client = docker_;  // shared: a round still on the pool at shutdown outlives this scaler
   const auto epoch = epoch_;
   deps_.scheduler.offload(
       [client, container_ids, stats] {
@@ -174,67 +164,6 @@ void EcsScaler::tick() {
       });
 }
 
-std::optional<double> EcsScaler::datapoint(const ServiceRound& round, const Json& policy, PolicyState& state,
-                                           const StatsMap& stats, long long& measured_capacity) {
-  const std::string type = metric_type(policy);
-  if (type == "ALBRequestCountPerTarget") {
-    const std::string label = policy["TargetTrackingScalingPolicyConfiguration"]["PredefinedMetricSpecification"].value(
-        "ResourceLabel", "");
-    const auto arns = label_arns(round.target.scope, label);
-    const auto traffic = arns && deps_.traffic ? deps_.traffic(arns->first, arns->second) : std::nullopt;
-    if (!traffic) {
-      state.last_requests.reset();
-      return std::nullopt;
-    }
-    const double now = Clock::now();
-    const auto previous = state.last_requests;
-    const double elapsed = now - state.last_read;
-    state.last_requests = traffic->requests;
-    state.last_read = now;
-    // Like CloudWatch: requests in the minute / healthy targets (all registered ones when none is healthy).
-    const int targets = traffic->healthy_targets > 0 ? traffic->healthy_targets : traffic->registered_targets;
-    if (!previous || targets == 0 || elapsed <= 0 || traffic->requests < *previous) return std::nullopt;
-    measured_capacity = targets;
-    // A round that came late still counts per minute (scaled).
-    const double per_period = static_cast<double>(traffic->requests - *previous) * period_seconds() / elapsed;
-    return per_period / targets;
-  }
-  const bool cpu = type == "ECSServiceAverageCPUUtilization";
-  UsageTotals totals;
-  for (const auto& task : round.tasks) {
-    double used = 0, limit = 0;
-    int online_cpus = 0;
-    bool complete = !task.container_ids.empty();
-    for (const auto& id : task.container_ids) {
-      const auto now = stats.find(id);
-      if (now == stats.end() || !now->second.running) {
-        complete = false;
-        break;
-      }
-      online_cpus = std::max(online_cpus, now->second.online_cpus);
-      limit += static_cast<double>(now->second.memory_limit_bytes) / kMiB;
-      if (cpu) {
-        const auto before = last_stats_.find(id);
-        const auto units = before == last_stats_.end() ? std::nullopt : cpu_units_used(before->second, now->second);
-        if (!units) {
-          complete = false;
-          break;
-        }
-        used += *units;
-      } else {
-        used += static_cast<double>(now->second.memory_bytes) / kMiB;
-      }
-    }
-    if (!complete) continue;
-    // No reservation: the host's CPUs / the containers' memory limit stand for it (an instance without limits).
-    double reserved = cpu ? task.reservation.cpu_units : task.reservation.memory_mib;
-    if (reserved <= 0) reserved = cpu ? online_cpus * kCpuUnitsPerVcpu : limit;
-    totals.add(used, reserved);
-  }
-  measured_capacity = totals.tasks;
-  return totals.utilization();
-}
-
 void EcsScaler::evaluate(const std::vector<ServiceRound>& rounds, const StatsMap& stats) {
   const double now = Clock::now();
   // A round that took several (scaled) minutes — Docker can be slow — stands for each of them, so the alarms'
@@ -249,7 +178,7 @@ void EcsScaler::evaluate(const std::vector<ServiceRound>& rounds, const StatsMap
     std::vector<PolicyView> views;
     std::map<std::string, bool> present;
     for (const auto& policy : target.policies) {
-      if (policy.value("PolicyType", "") != "TargetTrackingScaling" || !tracked_metric(metric_type(policy))) continue;
+      if (policy.value("PolicyType", "") != "TargetTrackingScaling" || !tracked_metric(predefined_metric_type(policy))) continue;
       const std::string arn = policy.value("PolicyARN", "");
       present[arn] = true;
       PolicyState& policy_state = state.policies[arn];

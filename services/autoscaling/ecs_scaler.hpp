@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,9 @@ class Scheduler;
 namespace albatross::ecs {
 class EcsService;
 }
+namespace albatross::docker {
+class DockerClient;
+}
 
 namespace albatross::autoscaling {
 
@@ -38,6 +42,9 @@ struct TargetGroupRequests {
 };
 using TrafficSource =
     std::function<std::optional<TargetGroupRequests>(const std::string& load_balancer_arn, const std::string& target_group_arn)>;
+
+// TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType, or "".
+std::string predefined_metric_type(const nlohmann::json& policy);
 
 struct EcsScalerDependencies {
   storage::Database& db;
@@ -84,6 +91,7 @@ class EcsScaler {
   void schedule();
   void tick();
   void evaluate(const std::vector<ServiceRound>& rounds, const StatsMap& stats);
+  // ecs_service_metrics.cpp
   std::optional<double> datapoint(const ServiceRound& round, const nlohmann::json& policy, PolicyState& state,
                                   const StatsMap& stats, long long& measured_capacity);
   void apply(const ServiceRound& round, const ScalingDecision& decision, TargetState& state, double now);
@@ -95,6 +103,7 @@ class EcsScaler {
   double period_seconds() const;
 
   EcsScalerDependencies deps_;
+  std::shared_ptr<docker::DockerClient> docker_;
   std::map<std::string, TargetState> targets_;  // by account|region|resource id
   StatsMap last_stats_;                         // previous sample per container id
   double last_evaluation_ = 0;                  // epoch seconds of the previous round
