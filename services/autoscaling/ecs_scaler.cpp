@@ -22,6 +22,7 @@ namespace {
 
 constexpr std::chrono::milliseconds kMinPeriod{200};
 constexpr std::size_t kParallelStats = 8;
+constexpr std::chrono::milliseconds kStatsTimeout{5000};
 
 std::string state_key(const storage::Scope& scope, const std::string& resource_id) {
   return scope.account_id + "|" + scope.region + "|" + resource_id;
@@ -54,8 +55,12 @@ std::string predefined_metric_type(const Json& policy) {
       .value("PredefinedMetricType", "");
 }
 
-EcsScaler::EcsScaler(EcsScalerDependencies deps)
-    : deps_(std::move(deps)), docker_(std::make_shared<docker::DockerClient>()) {}
+EcsScaler::EcsScaler(EcsScalerDependencies deps) : deps_(std::move(deps)) {
+  // A short timeout: a stuck daemon costs this minute's datapoint, never a worker for long.
+  docker::DockerClientOptions options;
+  options.timeout = kStatsTimeout;
+  docker_ = std::make_shared<docker::DockerClient>(options);
+}
 
 double EcsScaler::period_seconds() const {
   return std::max(kMinPeriod, deps_.clock.scaled(60)).count() / 1000.0;
