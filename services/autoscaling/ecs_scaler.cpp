@@ -47,6 +47,26 @@ bool needs_docker(const Json& policy) {
   return type == "ECSServiceAverageCPUUtilization" || type == "ECSServiceAverageMemoryUtilization";
 }
 
+// Samples every container, in parallel a few at a time (the daemon may take up to a second for one).
+void sample_containers(docker::DockerClient& client, const std::vector<std::string>& container_ids,
+                       std::map<std::string, docker::ContainerStats>& stats) {
+  for (std::size_t first = 0; first < container_ids.size(); first += kParallelStats) {
+    std::vector<std::future<std::optional<docker::ContainerStats>>> calls;
+    const std::size_t last = std::min(container_ids.size(), first + kParallelStats);
+    for (std::size_t i = first; i < last; ++i)
+      calls.push_back(std::async(std::launch::async, [&client, id = container_ids[i]] {
+        try {
+          return client.container_stats(id);
+        } catch (const std::exception& e) {  // no datapoint for this container this minute
+          log::debug(std::string("autoscaling: ") + e.what());
+          return std::optional<docker::ContainerStats>();
+        }
+      }));
+    for (std::size_t i = first; i < last; ++i)
+      if (auto sample = calls[i - first].get()) stats[container_ids[i]] = *sample;
+  }
+}
+
 }  // namespace
 
 std::string predefined_metric_type(const Json& policy) {
@@ -141,21 +161,11 @@ void EcsScaler::tick() {
   const auto epoch = epoch_;
   deps_.scheduler.offload(
       [client, container_ids, stats] {
-        // In parallel, a few at a time: the daemon may take up to a second for one container's sample.
-        for (std::size_t first = 0; first < container_ids.size(); first += kParallelStats) {
-          std::vector<std::future<std::optional<docker::ContainerStats>>> calls;
-          const std::size_t last = std::min(container_ids.size(), first + kParallelStats);
-          for (std::size_t i = first; i < last; ++i)
-            calls.push_back(std::async(std::launch::async, [client, id = container_ids[i]] {
-              try {
-                return client->container_stats(id);
-              } catch (const std::exception& e) {  // no datapoint for this container this minute
-                log::debug(std::string("autoscaling: ") + e.what());
-                return std::optional<docker::ContainerStats>();
-              }
-            }));
-          for (std::size_t i = first; i < last; ++i)
-            if (auto sample = calls[i - first].get()) (*stats)[container_ids[i]] = *sample;
+        // Never throws: the continuation must run, or the next rounds would wait for this one forever.
+        try {
+          sample_containers(*client, container_ids, *stats);
+        } catch (const std::exception& e) {
+          log::warn(std::string("autoscaling: no Docker stats this minute: ") + e.what());
         }
       },
       [this, epoch, rounds = std::move(rounds), stats] {
