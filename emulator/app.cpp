@@ -21,6 +21,7 @@
 #include "services/acm/acm_service.hpp"
 #include "services/acm/local_ca.hpp"
 #include "services/autoscaling/autoscaling_service.hpp"
+#include "services/autoscaling/ecs_scaler.hpp"
 #include "services/ec2/ec2_service.hpp"
 #include "services/ec2_autoscaling/auto_scaling_service.hpp"
 #include "services/iam/iam_service.hpp"
@@ -89,6 +90,7 @@ struct App::Impl {
   std::optional<sts::StsService> sts;
   std::optional<autoscaling::AutoscalingService> autoscaling;
   std::optional<ec2_autoscaling::AutoScalingService> ec2_autoscaling;
+  std::optional<autoscaling::EcsScaler> scaler;
   std::optional<logs::LogsService> logs;
   std::optional<ecs::EcsService> ecs;
   std::optional<routing::DataPlane> data_plane;
@@ -163,7 +165,11 @@ int App::run() {
   app.autoscaling.emplace(*app.db, [&app](const RequestContext& ctx, const std::string& service) {
     app.iam->ensure_service_linked_role(ctx, service);
   });
-  app.gateway.add_service(app.autoscaling->definition());
+  auto autoscaling_definition = app.autoscaling->definition();
+  autoscaling_definition.on_reset = [&app] {
+    if (app.scaler) app.scaler->reset();
+  };
+  app.gateway.add_service(std::move(autoscaling_definition));
   app.ec2_autoscaling.emplace(*app.db, *app.ec2, [&app](const RequestContext& ctx, const std::string& service) {
     app.iam->ensure_service_linked_role(ctx, service);
   });
@@ -228,6 +234,17 @@ int App::run() {
     if (!health->description.empty()) out["Description"] = health->description;
     return out;
   });
+  // Application Auto Scaling runs ECS services' target tracking policies on Docker stats and ALB request counts.
+  app.scaler.emplace(autoscaling::EcsScalerDependencies{
+      *app.db, app.clock, app.scheduler, app.changes, *app.ecs,
+      [&app](const std::string& load_balancer, const std::string& group) -> std::optional<autoscaling::TargetGroupRequests> {
+        const auto traffic = app.data_plane->target_group_traffic(load_balancer, group);
+        if (!traffic) return std::nullopt;
+        return autoscaling::TargetGroupRequests{traffic->requests, traffic->healthy_targets, traffic->registered_targets};
+      }});
+  app.autoscaling->set_ecs_capacity_clamp([&app](const RequestContext& ctx, const std::string& resource_id, long long min,
+                                                 long long max) { app.scaler->clamp_to_range(ctx, resource_id, min, max); });
+  app.scaler->start();
   app.changes.subscribe("elbv2", [&app] { app.publish_routing(); });
   app.changes.subscribe("acm", [&app] { app.publish_routing(); });
   if (app.config.security_groups) {

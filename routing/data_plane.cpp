@@ -239,6 +239,23 @@ std::string DataPlane::metrics_text() const {
   return impl_->shared.metrics.prometheus(*impl_->shared.snapshots.get(), *impl_->shared.health.view());
 }
 
+std::optional<TargetGroupTraffic> DataPlane::target_group_traffic(const std::string& load_balancer_arn,
+                                                                  const std::string& target_group_arn) const {
+  const auto snapshot = impl_->shared.snapshots.get();
+  const auto group = snapshot->target_groups.find(target_group_arn);
+  if (group == snapshot->target_groups.end()) return std::nullopt;
+  TargetGroupTraffic traffic;
+  traffic.requests = impl_->shared.metrics.request_count(load_balancer_arn, target_group_arn);
+  const auto health = impl_->shared.health.view();
+  for (const auto& target : group->second.targets) {
+    if (target.draining) continue;
+    ++traffic.registered_targets;
+    const auto found = health->find(target_key(target_group_arn, target.id, target.port));
+    if (found != health->end() && found->second.state == "healthy") ++traffic.healthy_targets;
+  }
+  return traffic;
+}
+
 std::vector<BoundEndpoint> DataPlane::endpoints() const {
   std::lock_guard lock(impl_->endpoints_mutex);
   return impl_->bound_endpoints;

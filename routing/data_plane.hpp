@@ -22,6 +22,14 @@ struct DataPlaneOptions {
   std::vector<std::string> extra_listen_addresses;
 };
 
+// A target group's traffic as the auto scaler reads it: RequestCount through one load balancer so far, and
+// its targets now (CloudWatch's RequestCountPerTarget divides by the healthy ones, else by all registered).
+struct TargetGroupTraffic {
+  unsigned long long requests = 0;
+  int healthy_targets = 0;
+  int registered_targets = 0;  // not draining
+};
+
 // A listening socket as it really is (the port may differ from the listener's when it could not be bound).
 struct BoundEndpoint {
   std::string address;
@@ -47,6 +55,9 @@ class DataPlane {
   std::optional<TargetHealthView> target_health(const std::string& target_group_arn, const std::string& target_id,
                                                 int port) const;
   std::vector<BoundEndpoint> endpoints() const;
+  // nullopt when the target group is not in the published configuration.
+  std::optional<TargetGroupTraffic> target_group_traffic(const std::string& load_balancer_arn,
+                                                         const std::string& target_group_arn) const;
   // GET /_albatross/metrics: CloudWatch-named counters in the Prometheus text format.
   std::string metrics_text() const;
 

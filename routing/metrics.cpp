@@ -43,6 +43,12 @@ void Metrics::record(const RequestRecord& record) {
   }
 }
 
+unsigned long long Metrics::request_count(std::string_view load_balancer_arn, std::string_view target_group_arn) const {
+  std::lock_guard lock(mutex_);
+  const auto found = counters_.find(std::pair<std::string_view, std::string_view>(load_balancer_arn, target_group_arn));
+  return found == counters_.end() ? 0 : found->second.requests;
+}
+
 std::string Metrics::prometheus(const Snapshot& snapshot, const HealthMap& health) const {
   std::ostringstream out;
   std::lock_guard lock(mutex_);

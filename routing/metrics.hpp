@@ -26,6 +26,8 @@ class Metrics {
  public:
   void record(const RequestRecord& record);
   std::string prometheus(const Snapshot& snapshot, const HealthMap& health) const;
+  // RequestCount so far for one (load balancer, target group) pair (the auto scaler's source).
+  unsigned long long request_count(std::string_view load_balancer_arn, std::string_view target_group_arn) const;
 
   // CloudWatch dimension values: "app/<name>/<id>" and "targetgroup/<name>/<id>".
   static std::string load_balancer_dimension(const std::string& arn);

@@ -30,11 +30,16 @@ std::string target_id(const std::string& service_namespace, const std::string& d
 // Creates a service-linked role (by service principal) in the caller's account unless it exists; IAM's.
 using EnsureLinkedRole = std::function<void(const RequestContext&, const std::string& service_principal)>;
 
+// Moves a registered ECS service's desired count into [min, max] (the ECS scaler's clamp_to_range).
+using CapacityClamp = std::function<void(const RequestContext&, const std::string& resource_id, long long min_capacity,
+                                         long long max_capacity)>;
+
 class AutoscalingService {
  public:
   explicit AutoscalingService(storage::Database& db, EnsureLinkedRole ensure_linked_role = {})
       : store_(db), ensure_linked_role_(std::move(ensure_linked_role)) {}
   ServiceDefinition definition();
+  void set_ecs_capacity_clamp(CapacityClamp clamp) { ecs_capacity_clamp_ = std::move(clamp); }
 
   using Json = nlohmann::json;
 
@@ -56,10 +61,12 @@ class AutoscalingService {
   storage::ResourceStore& store() { return store_; }
   // ObjectNotFoundException with AWS's wording when the request's target is not registered.
   storage::Resource require_target(const storage::Scope& scope, const Json& in);
+  void clamp_capacity(const RequestContext& ctx, const Json& target);
 
  private:
   storage::ResourceStore store_;
   EnsureLinkedRole ensure_linked_role_;
+  CapacityClamp ecs_capacity_clamp_;
 };
 
 }  // namespace albatross::autoscaling

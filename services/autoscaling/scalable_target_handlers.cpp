@@ -18,6 +18,12 @@ constexpr std::size_t kTagsPerTarget = 50;
 
 }  // namespace
 
+// As on AWS, registering (or updating) a target moves the resource's current capacity into [min, max].
+void AutoscalingService::clamp_capacity(const RequestContext& ctx, const Json& target) {
+  if (target["ServiceNamespace"] != "ecs" || !ecs_capacity_clamp_) return;
+  ecs_capacity_clamp_(ctx, target["ResourceId"], target["MinCapacity"], target["MaxCapacity"]);
+}
+
 Json AutoscalingService::register_scalable_target(RequestContext& ctx, const Json& in) {
   const auto scope = scope_of(ctx);
   const std::string service_namespace = in.at("ServiceNamespace");
@@ -35,6 +41,7 @@ Json AutoscalingService::register_scalable_target(RequestContext& ctx, const Jso
     if (in.contains("SuspendedState"))
       for (const auto& [flag, value] : in["SuspendedState"].items()) doc["SuspendedState"][flag] = value;
     store().put(scope, *existing);
+    clamp_capacity(ctx, doc);
     return {{"ScalableTargetARN", doc["ScalableTargetARN"]}};
   }
   const Json tags = in.value("Tags", Json::object());
@@ -60,6 +67,7 @@ Json AutoscalingService::register_scalable_target(RequestContext& ctx, const Jso
     ensure_linked_role_(ctx, service_namespace + ".application-autoscaling.amazonaws.com");
   store().put(scope, {kTarget, id, "", arn, doc});
   if (!tags.empty()) store().add_tags(scope, arn, tag_list(tags));
+  clamp_capacity(ctx, doc);
   return {{"ScalableTargetARN", arn}};
 }
 

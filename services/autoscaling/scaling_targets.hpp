@@ -1,7 +1,7 @@
 #pragma once
-// The interface for the (future) ECS service scaler: which ECS services are scalable targets, with their
-// capacities, suspended state and scaling policies, and a way to record what the scaler did so that
-// DescribeScalingActivities shows it. Application Auto Scaling itself never changes a service's desired count.
+// What the ECS service scaler (ecs_scaler.hpp) reads and writes: which ECS services are scalable targets, with
+// their capacities, suspended state and scaling policies, and a way to record what the scaler did so that
+// DescribeScalingActivities shows it.
 
 #include <string>
 #include <vector>

@@ -193,6 +193,13 @@ std::optional<ContainerInfo> DockerClient::inspect_container(const std::string& 
   return parse_container(parse_body(reply, "inspect container " + id));
 }
 
+std::optional<ContainerStats> DockerClient::container_stats(const std::string& id) {
+  const auto reply = call("GET", "/containers/" + esc(id) + "/stats?stream=false&one-shot=true");
+  if (reply.status == 404) return std::nullopt;
+  throw_if_failed(reply, "stats of container " + id);
+  return parse_container_stats(parse_body(reply, "stats of container " + id));
+}
+
 void DockerClient::remove_container(const std::string& id, bool force, bool volumes) {
   const auto reply = call("DELETE", "/containers/" + esc(id) + "?force=" + (force ? "1" : "0") +
                                         "&v=" + (volumes ? "1" : "0"));

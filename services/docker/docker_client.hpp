@@ -68,6 +68,8 @@ class DockerClient {
                      const std::string& condition = "not-running");
   std::optional<ContainerInfo> inspect_container(const std::string& id);  // nullopt when absent
   void remove_container(const std::string& id, bool force = true, bool volumes = true);  // absent is fine
+  // One resource-usage sample (no waiting for a second one: one-shot); nullopt when the container is absent.
+  std::optional<ContainerStats> container_stats(const std::string& id);
   std::vector<ContainerSummary> list_containers(const Labels& label_filter, bool all = true);
   // The logs so far (follow is ignored), decoded into lines.
   std::vector<LogLine> container_logs(const std::string& id, const LogsOptions& options = {});

@@ -169,6 +169,26 @@ DockerEvent parse_event(const json& body) {
   return event;
 }
 
+ContainerStats parse_container_stats(const json& body) {
+  ContainerStats stats;
+  const json& cpu = child(body, "cpu_stats");
+  const json& usage = child(cpu, "cpu_usage");
+  stats.cpu_total_ns = number<std::uint64_t>(usage, "total_usage");
+  stats.system_cpu_ns = number<std::uint64_t>(cpu, "system_cpu_usage");
+  stats.online_cpus = number<int>(cpu, "online_cpus");
+  if (stats.online_cpus == 0 && child(usage, "percpu_usage").is_array())
+    stats.online_cpus = static_cast<int>(child(usage, "percpu_usage").size());
+  stats.running = stats.system_cpu_ns > 0;
+  const json& memory = child(body, "memory_stats");
+  const json& details = child(memory, "stats");
+  std::uint64_t cache = number<std::uint64_t>(details, "inactive_file");              // cgroup v2
+  if (cache == 0) cache = number<std::uint64_t>(details, "total_inactive_file");      // cgroup v1
+  const auto used = number<std::uint64_t>(memory, "usage");
+  stats.memory_bytes = used > cache ? used - cache : 0;
+  stats.memory_limit_bytes = number<std::uint64_t>(memory, "limit");
+  return stats;
+}
+
 std::string label_filters_json(const Labels& labels, const std::map<std::string, std::vector<std::string>>& extra) {
   json filters = json::object();
   for (const auto& [key, value] : labels) filters["label"].push_back(value.empty() ? key : key + "=" + value);

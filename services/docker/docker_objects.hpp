@@ -94,7 +94,19 @@ struct DockerEvent {
   std::int64_t time_nano = 0;
 };
 
+// One sample of GET /containers/{id}/stats?stream=false&one-shot=true (cumulative CPU counters: a CPU share
+// needs two samples; memory is what the container really uses, page cache it could drop excluded).
+struct ContainerStats {
+  std::uint64_t cpu_total_ns = 0;    // cpu_stats.cpu_usage.total_usage
+  std::uint64_t system_cpu_ns = 0;   // cpu_stats.system_cpu_usage (all CPUs of the host)
+  int online_cpus = 0;               // cpu_stats.online_cpus (else the length of percpu_usage)
+  std::uint64_t memory_bytes = 0;    // memory_stats.usage minus inactive_file (cgroup v2) / total_inactive_file (v1)
+  std::uint64_t memory_limit_bytes = 0;
+  bool running = false;              // false when the daemon sent no CPU counters (container not running)
+};
+
 VersionInfo parse_version(const nlohmann::json& body);
+ContainerStats parse_container_stats(const nlohmann::json& body);
 ContainerInfo parse_container(const nlohmann::json& body);
 ContainerSummary parse_container_summary(const nlohmann::json& item);
 ImageInfo parse_image(const nlohmann::json& body);
