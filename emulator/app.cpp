@@ -25,6 +25,8 @@
 #include "services/iam/iam_service.hpp"
 #include "services/sts/sts_service.hpp"
 #include "services/logs/logs_service.hpp"
+#include "services/secretsmanager/secrets_service.hpp"
+#include "services/ssm/ssm_service.hpp"
 #include "services/ecr/blob_store.hpp"
 #include "services/ecr/ecr_service.hpp"
 #include "services/ecr/image_reference.hpp"
@@ -88,6 +90,8 @@ struct App::Impl {
   std::optional<sts::StsService> sts;
   std::optional<autoscaling::AutoscalingService> autoscaling;
   std::optional<logs::LogsService> logs;
+  std::optional<ssm::SsmService> ssm;
+  std::optional<secretsmanager::SecretsService> secrets;
   std::optional<ecs::EcsService> ecs;
   std::optional<routing::DataPlane> data_plane;
   std::uint64_t snapshot_version = 0;
@@ -153,6 +157,10 @@ int App::run() {
                                             boost::asio::post(app.io, std::move(work));
                                           }});
   app.gateway.add_service(app.logs->definition());
+  app.ssm.emplace(*app.db);
+  app.gateway.add_service(app.ssm->definition());
+  app.secrets.emplace(*app.db);
+  app.gateway.add_service(app.secrets->definition());
   // ECS: clusters, task definitions, tasks as Docker containers, services.
   app.ecs.emplace(ecs::EcsDependencies{*app.db, app.clock, app.scheduler, app.changes,
                                        digest::sha256_hex(std::filesystem::absolute(app.state_dir).string()).substr(0, 16),
