@@ -188,6 +188,15 @@ int App::run() {
   });
 
   // ECS pulls images named by ECR URIs (local or AWS form) from the local registry, others as named.
+  // Container secrets come from Parameter Store and Secrets Manager.
+  app.ecs->set_secret_sources(ecs::SecretSources{
+      [&app](const storage::Scope& scope, const std::string& reference) {
+        return app.ssm->parameter_value(scope, reference);
+      },
+      [&app](const storage::Scope& scope, const std::string& id, const std::string& stage, const std::string& version) {
+        const auto read = app.secrets->secret_value(scope, id, stage, version);
+        return std::pair<std::optional<std::string>, std::string>{read.value, read.error};
+      }});
   app.ecs->set_image_resolver([](const storage::Scope& scope, const std::string& image) {
     const auto reference = ecr::local_image_reference(scope.account_id, scope.region, image);
     if (!reference) return std::pair<std::string, std::string>{image, ""};

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "services/ecs/task_secrets.hpp"
 #include "services/service.hpp"
 #include "storage/resource_store.hpp"
 
@@ -198,12 +199,16 @@ class EcsService {
   using ExtraHostsProvider = std::function<std::vector<std::string>(const storage::Scope&)>;
   void set_extra_hosts_provider(ExtraHostsProvider provider) { extra_hosts_provider_ = std::move(provider); }
   const ExtraHostsProvider& extra_hosts_provider() const { return extra_hosts_provider_; }
+  // Where container `secrets` are read from (SSM Parameter Store, Secrets Manager). Set from app.cpp.
+  void set_secret_sources(SecretSources sources) { secret_sources_ = std::move(sources); }
+  const SecretSources& secret_sources() const { return secret_sources_; }
 
  private:
   EcsDependencies deps_;
   storage::ResourceStore store_;
   ImageResolver image_resolver_;
   ExtraHostsProvider extra_hosts_provider_;
+  SecretSources secret_sources_;
   std::unique_ptr<TaskRuntime> runtime_;
   std::unique_ptr<ServiceScheduler> service_scheduler_;
 };

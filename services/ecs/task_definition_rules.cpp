@@ -279,6 +279,9 @@ Json normalize_task_definition(const Json& in) {
     if (fargate && !in.contains("executionRoleArn") && container.contains("logConfiguration") &&
         container["logConfiguration"].value("logDriver", "") == "awslogs")
       client_error("Fargate requires task definition to have execution role ARN to support log driver awslogs.");
+  for (const auto& container : containers)
+    if (!in.contains("executionRoleArn") && has(container, "secrets") && !container["secrets"].empty())
+      client_error("When you are specifying container secrets, you must also specify a value for 'executionRoleArn'.");
   if (memory && container_memory_total > *memory)
     client_error("The sum of the memory of the containers (" + std::to_string(container_memory_total) +
                  " MiB) exceeds the task memory (" + std::to_string(*memory) + " MiB).");

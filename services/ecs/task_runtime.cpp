@@ -94,10 +94,25 @@ void TaskRuntime::launch(const storage::Scope& scope, const storage::Resource& t
     fail_start(task.id, "ClientException: the task definition of this task no longer exists");
     return;
   }
+  const TaskSecrets secrets = resolve_task_secrets(*definition, scope, ecs_.secret_sources());
+  if (!secrets.error.empty()) {
+    fail_start(task.id, secrets.error);
+    return;
+  }
   Tracked& tracked = tracked_[task.id];
   tracked.scope = scope;
   tracked.arn = task.id;
   tracked.plan = plan_task_containers(*definition, task.document, launch_options(scope, *definition));
+  for (auto& container : tracked.plan.containers) {  // secrets win over same-named environment variables
+    const auto found = secrets.environment.find(container.name);
+    if (found == secrets.environment.end()) continue;
+    auto& env = container.spec.env;
+    for (const auto& entry : found->second) {
+      const std::string prefix = entry.substr(0, entry.find('=') + 1);
+      std::erase_if(env, [&prefix](const std::string& item) { return item.starts_with(prefix); });
+      env.push_back(entry);
+    }
+  }
   tracked.launching = true;
   for (const auto& container : tracked.plan.containers) tracked.states[container.name] = {};
   const double now = ecs_.now();

@@ -119,7 +119,10 @@ void TaskRuntime::fail_start(const std::string& arn, const std::string& reason) 
   update_task(scope, arn, [&](Json& doc) { request_stop(doc, kStopTaskFailedToStart, reason, now); });
   log::info("ecs: task " + arn + " failed to start: " + reason);
   if (found == tracked_.end()) {
-    update_task(scope, arn, [&](Json& doc) { set_last_status(doc, "STOPPED", now); });
+    update_task(scope, arn, [&](Json& doc) {
+      set_last_status(doc, "STOPPED", now);
+      for (auto& container : doc["containers"]) container["lastStatus"] = "STOPPED";
+    });
     notify(scope, arn);
     return;
   }
