@@ -272,6 +272,11 @@ void TaskRuntime::on_started(const std::string& arn, const std::string& name,
   Tracked& task = found->second;
   task.starting.erase(name);
   if (!error.empty()) {
+    if (task.stopping) {  // stopped meanwhile: this container never ran
+      task.states[name].exited = true;
+      if (all_exited(task)) finish_stop(arn);
+      return;
+    }
     fail_start(arn, "CannotStartContainerError: " + error);
     return;
   }
@@ -310,7 +315,9 @@ void TaskRuntime::on_started(const std::string& arn, const std::string& name,
   if (const auto definition = task_definition_of(task.scope, Json{{"taskDefinitionArn", task_definition_arn}}))
     follow_logs(task, name, info->id, *definition);
   notify(task.scope, arn);
-  start_ready(arn);
+  // It may have exited (and the task begun stopping) before this callback ran.
+  if (task.stopping && all_exited(task)) finish_stop(arn);
+  else start_ready(arn);
 }
 
 void TaskRuntime::follow_logs(Tracked& task, const std::string& name, const std::string& container_id,

@@ -97,6 +97,7 @@ class TaskRuntime {
   void verify_exits(const std::string& arn);
   void container_exited(const std::string& arn, const std::string& name, std::optional<int> exit_code);
   void finish_stop(const std::string& arn);
+  static bool all_exited(const Tracked& task);  // every container exited and no start still in flight
   void fail_start(const std::string& arn, const std::string& reason);
   void enqueue_event(const docker::DockerEvent& event);  // event-stream thread
   void drain_events();

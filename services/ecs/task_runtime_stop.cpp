@@ -147,7 +147,8 @@ void TaskRuntime::begin_stop(const storage::Scope& scope, const std::string& arn
   int timeout = 0;
   for (const auto& container : task.plan.containers) {
     auto& state = task.states[container.name];
-    if (!state.started) state.exited = true;  // created but never started: nothing to signal
+    // created but never started: nothing to signal (a start in flight reports back in on_started)
+    if (!state.started && !task.starting.count(container.name)) state.exited = true;
     if (state.exited || !task.ids.count(container.name)) continue;
     running.push_back(task.ids[container.name]);
     timeout = std::max(timeout, container.stop_timeout_seconds);
@@ -156,7 +157,7 @@ void TaskRuntime::begin_stop(const storage::Scope& scope, const std::string& arn
   update_task(task.scope, arn, [&](Json& doc) { set_last_status(doc, "STOPPING", now); });
   notify(task.scope, arn);
   if (running.empty()) {
-    finish_stop(arn);
+    if (all_exited(task)) finish_stop(arn);  // else the start in flight finishes it (on_started)
     return;
   }
   auto docker = docker_;
@@ -242,12 +243,17 @@ void TaskRuntime::container_exited(const std::string& arn, const std::string& na
     if (!task.stopping) begin_stop(task.scope, arn);  // may finish (and forget) the task: look it up again
     const auto still = tracked_.find(arn);
     if (still == tracked_.end() || !still->second.stopping) return;
-    bool all_exited = true;
-    for (const auto& [other, other_state] : still->second.states) all_exited = all_exited && other_state.exited;
-    if (all_exited) finish_stop(arn);
+    if (all_exited(still->second)) finish_stop(arn);
   } else {
     start_ready(arn);  // COMPLETE / SUCCESS dependencies
   }
+}
+
+bool TaskRuntime::all_exited(const Tracked& task) {
+  if (!task.starting.empty()) return false;  // its on_started still has to run (and attach the log follower)
+  for (const auto& [name, state] : task.states)
+    if (!state.exited) return false;
+  return true;
 }
 
 void TaskRuntime::finish_stop(const std::string& arn) {
