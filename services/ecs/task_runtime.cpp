@@ -9,6 +9,7 @@
 #include "services/common/digest.hpp"
 #include "services/docker/docker_client.hpp"
 #include "services/docker/event_stream.hpp"
+#include "services/docker/image_reference.hpp"
 #include "services/docker/log_follower.hpp"
 #include "services/logs/log_sink.hpp"
 #include "services/ecs/ecs_names.hpp"
@@ -23,6 +24,7 @@ using Json = nlohmann::json;
 // What the worker pool reports back after pulling and creating a task's containers.
 struct TaskRuntime::Created {
   std::map<std::string, std::string> ids;
+  std::map<std::string, std::string> digests;  // container name → imageDigest
   std::string error;  // AWS-style stoppedReason when the task cannot start
   double pull_started = 0, pull_stopped = 0;
 };
@@ -149,9 +151,16 @@ void TaskRuntime::launch(const storage::Scope& scope, const storage::Resource& t
         for (const auto& container : plan.containers) {
           const std::string& image = container.spec.image;
           try {
-            if (!docker->inspect_image(image)) {
+            auto info = docker->inspect_image(image);
+            if (!info) {
               log::info("ecs: pulling " + image);
               docker->pull_image(image, {auth.at(image), {}});
+              info = docker->inspect_image(image);
+            }
+            // AWS reports the manifest digest it pulled; an image only built locally has none: its id stands in.
+            if (info) {
+              const std::string digest = docker::repo_digest_for(image, info->repo_digests);
+              result->digests[container.name] = digest.empty() ? info->id : digest;
             }
           } catch (const docker::DockerError& e) {
             result->error = e.unreachable()
@@ -202,6 +211,8 @@ void TaskRuntime::on_created(const std::string& arn, const std::shared_ptr<Creat
     for (auto& container : doc["containers"]) {
       const auto id = result->ids.find(container["name"]);
       if (id != result->ids.end()) container["runtimeId"] = id->second;
+      const auto digest = result->digests.find(container["name"]);
+      if (digest != result->digests.end() && !digest->second.empty()) container["imageDigest"] = digest->second;
     }
     stop_wanted = doc.value("desiredStatus", "") == "STOPPED";
   });
