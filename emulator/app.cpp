@@ -281,6 +281,7 @@ int App::run() {
         << ", region " << app.config.region << ", time scale " << app.config.time_scale << ")";
   log::info(ready.str());
   app.io.run();
+  app.ecs->shutdown();  // awslogs followers end before the CloudWatch Logs sink they push into
   if (app.ca.valid()) app.ca.wait();  // never leave the CA half-written by an abandoned thread
   log::info("stopped");
   return 0;

@@ -150,6 +150,8 @@ class EcsService {
   logs::LogSink* log_sink() { return deps_.log_sink; }
   // Starts watching Docker and re-adopts the containers of a previous run.
   void start();
+  // Stops watching Docker and the awslogs followers; call before the log sink is destroyed.
+  void shutdown();
   // Where a task target (awsvpc task IP + containerPort, bridge container IP + containerPort, or the cluster's
   // emulated instance id + hostPort) is reachable from this host: {"127.0.0.1", published port}. Thread-safe
   // (the data plane calls it from its workers).

@@ -332,7 +332,7 @@ void TaskRuntime::on_started(const std::string& arn, const std::string& name,
 }
 
 void TaskRuntime::follow_logs(Tracked& task, const std::string& name, const std::string& container_id,
-                              const Json& task_definition) {
+                              const Json& task_definition, std::int64_t from_ms) {
   logs::LogSink* sink = ecs_.log_sink();
   if (!sink) return;
   for (const auto& container : task_definition["containerDefinitions"]) {
@@ -350,8 +350,10 @@ void TaskRuntime::follow_logs(Tracked& task, const std::string& name, const std:
     docker::LogsOptions follow;
     follow.follow = true;
     follow.timestamps = true;
+    follow.since_seconds = from_ms / 1000;
     task.log_followers.push_back(std::make_shared<docker::LogFollower>(
-        *docker_, container_id, follow, [sink, destination](const docker::LogLine& line) {
+        *docker_, container_id, follow, [sink, destination, from_ms](const docker::LogLine& line) {
+          if (line.time_ms > 0 && line.time_ms < from_ms) return;
           sink->push(destination, line.time_ms > 0 ? line.time_ms : static_cast<std::int64_t>(Clock::now() * 1000),
                      line.text);
         }));

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "emulator/change_feed.hpp"
+#include "emulator/clock.hpp"
 #include "emulator/log.hpp"
 #include "emulator/scheduler.hpp"
 #include "services/docker/docker_client.hpp"
@@ -55,6 +56,11 @@ void TaskRuntime::start() {
 void TaskRuntime::shutdown() {
   if (events_) events_->stop();
   events_.reset();
+  // Followers push into the CloudWatch Logs sink from their own threads: stop them all while it still exists.
+  for (auto& [arn, task] : tracked_)
+    for (const auto& follower : task.log_followers) follower->stop();
+  for (const auto& follower : draining_followers_) follower->stop();
+  draining_followers_.clear();
 }
 
 void TaskRuntime::reset() {
@@ -268,9 +274,10 @@ void TaskRuntime::finish_stop(const std::string& arn) {
     set_last_status(doc, "STOPPED", now);
     for (auto& container : doc["containers"]) container["lastStatus"] = "STOPPED";
   });
-  // Log followers end by themselves once they read the last lines of their exited container; they are
-  // released on the pool so the control thread never waits for them.
+  // Log followers end by themselves once they read the last lines of their exited container; the pool waits
+  // for that so the control thread never does. This runtime keeps them too, so shutdown() can stop them.
   auto followers = std::make_shared<std::vector<std::shared_ptr<docker::LogFollower>>>(std::move(task.log_followers));
+  draining_followers_.insert(draining_followers_.end(), followers->begin(), followers->end());
   std::vector<std::string> ids;
   for (const auto& [name, id] : task.ids) ids.push_back(id);
   auto docker = docker_;
@@ -280,9 +287,14 @@ void TaskRuntime::finish_stop(const std::string& arn) {
         for (const auto& follower : *followers)
           while (!follower->finished() && std::chrono::steady_clock::now() < deadline)
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        followers->clear();
       },
-      [this, ids, volumes = task.plan.volumes] { remove_containers(ids, volumes); });
+      [this, ids, followers, volumes = task.plan.volumes] {
+        for (const auto& follower : *followers) follower->stop();  // a follower past the deadline ends here
+        std::erase_if(draining_followers_, [&](const auto& item) {
+          return std::find(followers->begin(), followers->end(), item) != followers->end();
+        });
+        remove_containers(ids, volumes);
+      });
   notify(task.scope, arn);
 }
 
@@ -392,10 +404,12 @@ void TaskRuntime::adopt(const std::vector<docker::ContainerInfo>& containers) {
       notify(scope, task.id);
       continue;
     }
+    const auto adopted_ms = static_cast<std::int64_t>(Clock::now() * 1000);
     for (const auto* info : mine) {
       kept.insert(info->id);
       if (!info->running) continue;
       update_task(scope, task.id, [&](Json& doc) { record_endpoints(tracked, info->labels.at(kContainerNameLabel), *info, doc); });
+      follow_logs(tracked, info->labels.at(kContainerNameLabel), info->id, *definition, adopted_ms);
     }
     log::info("ecs: re-adopted task " + task.id);
     tracked_[task.id] = std::move(tracked);
