@@ -96,7 +96,7 @@ void TaskRuntime::launch(const storage::Scope& scope, const storage::Resource& t
     fail_start(task.id, "ClientException: the task definition of this task no longer exists");
     return;
   }
-  const TaskSecrets secrets = resolve_task_secrets(*definition, scope, ecs_.secret_sources());
+  const TaskSecrets secrets = resolve_task_secrets(*definition, task.document, scope, ecs_.secret_sources());
   if (!secrets.error.empty()) {
     fail_start(task.id, secrets.error);
     return;

@@ -30,11 +30,15 @@ std::pair<std::optional<std::string>, std::string> secret_value(const secretsman
 
 }  // namespace
 
-TaskSecrets resolve_task_secrets(const Json& task_definition, const storage::Scope& scope, const SecretSources& sources) {
+TaskSecrets resolve_task_secrets(const Json& task_definition, const Json& task, const storage::Scope& scope,
+                                 const SecretSources& sources) {
   TaskSecrets out;
   std::vector<std::string> missing_parameters;
   std::string secret_error;
   bool environment_files = false;
+  if (task.contains("overrides"))
+    for (const auto& item : task["overrides"].value("containerOverrides", Json::array()))
+      environment_files = environment_files || !item.value("environmentFiles", Json::array()).empty();
   for (const auto& container : task_definition.value("containerDefinitions", Json::array())) {
     const std::string name = container.value("name", "");
     environment_files = environment_files || !container.value("environmentFiles", Json::array()).empty();

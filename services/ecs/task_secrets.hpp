@@ -32,7 +32,8 @@ struct TaskSecrets {
   std::string error;  // the task's stoppedReason when something could not be fetched; empty on success
 };
 
-TaskSecrets resolve_task_secrets(const nlohmann::json& task_definition, const storage::Scope& scope,
-                                 const SecretSources& sources);
+// `task` (its overrides.containerOverrides[].environmentFiles count too) of `task_definition`.
+TaskSecrets resolve_task_secrets(const nlohmann::json& task_definition, const nlohmann::json& task,
+                                 const storage::Scope& scope, const SecretSources& sources);
 
 }  // namespace albatross::ecs
