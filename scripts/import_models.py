@@ -48,6 +48,7 @@ DescribeKeyPairs CreateKeyPair DeleteKeyPair DescribeInstanceTypes
 # SSM: Parameter Store only (the operations ECS secrets and deployment scripts use).
 SSM_OPERATIONS = """
 PutParameter GetParameter GetParameters GetParametersByPath DeleteParameter DeleteParameters DescribeParameters
+GetParameterHistory AddTagsToResource RemoveTagsFromResource ListTagsForResource
 """.split()
 
 CUT_TO = {"ec2": EC2_OPERATIONS, "ssm": SSM_OPERATIONS}

@@ -5,8 +5,6 @@
 #include <regex>
 #include <set>
 
-#include "services/common/base64.hpp"
-#include "services/common/digest.hpp"
 #include "services/common/pagination.hpp"
 #include "services/ssm/parameter_names.hpp"
 #include "services/ssm/ssm_service.hpp"
@@ -28,20 +26,11 @@ double now_seconds() {
   return static_cast<double>(ms) / 1000.0;
 }
 
-// What AWS answers for a SecureString read without decryption: KMS ciphertext. There is no KMS here, so an
-// opaque, stable stand-in that does not reveal the value.
-std::string ciphertext_of(const Json& parameter) {
-  const std::string digest = digest::sha256_hex(parameter.value("ARN", "") + "#" +
-                                                std::to_string(parameter.value("Version", 0L)) + "#" +
-                                                parameter.value("Value", ""));
-  return base64::encode("\x01\x02\x02\x00" + digest);
-}
-
 Json parameter_output(const Json& stored, bool decrypt, const std::string& selector) {
   Json out = {{"Name", stored["Name"]}, {"Type", stored["Type"]}, {"Value", stored["Value"]},
               {"Version", stored["Version"]}, {"LastModifiedDate", stored["LastModifiedDate"]},
               {"ARN", stored["ARN"]}, {"DataType", stored.value("DataType", "text")}};
-  if (stored["Type"] == "SecureString" && !decrypt) out["Value"] = ciphertext_of(stored);
+  if (stored["Type"] == "SecureString" && !decrypt) out["Value"] = SsmService::secure_string_ciphertext(stored);
   if (!selector.empty()) out["Selector"] = selector;
   return out;
 }
@@ -180,7 +169,8 @@ Json SsmService::put_parameter(RequestContext& ctx, const Json& in) {
   if (in.contains("Description")) document["Description"] = in["Description"];
   else if (existing && existing->document.contains("Description")) document["Description"] = existing->document["Description"];
   if (!pattern.empty()) document["AllowedPattern"] = pattern;
-  if (type == "SecureString") document["KeyId"] = in.value("KeyId", kDefaultKey);
+  if (type == "SecureString")
+    document["KeyId"] = in.value("KeyId", existing ? existing->document.value("KeyId", kDefaultKey) : kDefaultKey);
   else if (in.contains("KeyId"))
     throw AwsError{"ValidationException", "KeyId is required for SecureString type parameter only."};
   store_.put(scope, {kParameter, name, "", name, document});

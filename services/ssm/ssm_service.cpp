@@ -1,5 +1,7 @@
 #include "services/ssm/ssm_service.hpp"
 
+#include "services/common/base64.hpp"
+#include "services/common/digest.hpp"
 #include "services/ssm/parameter_names.hpp"
 
 namespace albatross::ssm {
@@ -39,6 +41,13 @@ std::optional<std::string> SsmService::parameter_value(const storage::Scope& sco
   return found->value("Value", "");
 }
 
+std::string SsmService::secure_string_ciphertext(const Json& parameter) {
+  const std::string digest = digest::sha256_hex(parameter.value("ARN", "") + "#" +
+                                                std::to_string(parameter.value("Version", 0L)) + "#" +
+                                                parameter.value("Value", ""));
+  return base64::encode("\x01\x02\x02\x00" + digest);
+}
+
 ServiceDefinition SsmService::definition() {
   ServiceDefinition definition;
   definition.model_name = "ssm";
@@ -51,6 +60,10 @@ ServiceDefinition SsmService::definition() {
       {"DeleteParameter", &SsmService::delete_parameter},
       {"DeleteParameters", &SsmService::delete_parameters},
       {"DescribeParameters", &SsmService::describe_parameters},
+      {"GetParameterHistory", &SsmService::get_parameter_history},
+      {"AddTagsToResource", &SsmService::add_tags_to_resource},
+      {"RemoveTagsFromResource", &SsmService::remove_tags_from_resource},
+      {"ListTagsForResource", &SsmService::list_tags_for_resource},
   };
   for (const auto& [name, method] : table)
     definition.handlers[name] = [this, method](RequestContext& ctx, const Json& in) { return (this->*method)(ctx, in); };

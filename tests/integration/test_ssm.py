@@ -104,3 +104,26 @@ def test_delete_and_validation_errors(client):
     deep = "/" + "/".join(f"l{i}" for i in range(16))
     assert error_of(lambda: ssm.put_parameter(Name=deep, Value="v", Type="String"))[0] == \
         "HierarchyLevelLimitExceededException"
+
+
+def test_history_and_tags(client, aws):
+    ssm = client("ssm")
+    ssm.put_parameter(Name="/h/p", Value="one", Type="SecureString", Tags=[{"Key": "team", "Value": "a"}])
+    ssm.put_parameter(Name="/h/p", Value="two", Overwrite=True)
+    history = ssm.get_parameter_history(Name="/h/p", WithDecryption=True)["Parameters"]
+    assert [(h["Version"], h["Value"], h["Type"]) for h in history] == [(1, "one", "SecureString"),
+                                                                        (2, "two", "SecureString")]
+    hidden = ssm.get_parameter_history(Name="/h/p")["Parameters"]
+    assert all(h["Value"] not in ("one", "two") for h in hidden)
+    assert error_of(lambda: ssm.get_parameter_history(Name="/h/none"))[0] == "ParameterNotFound"
+    ssm.add_tags_to_resource(ResourceType="Parameter", ResourceId="/h/p", Tags=[{"Key": "env", "Value": "dev"}])
+    rc, out, err = aws("ssm", "list-tags-for-resource", "--resource-type", "Parameter", "--resource-id", "/h/p")
+    assert rc == 0, err
+    assert out["TagList"] == [{"Key": "env", "Value": "dev"}, {"Key": "team", "Value": "a"}]
+    ssm.remove_tags_from_resource(ResourceType="Parameter", ResourceId="/h/p", TagKeys=["team"])
+    assert ssm.list_tags_for_resource(ResourceType="Parameter", ResourceId="/h/p")["TagList"] == [
+        {"Key": "env", "Value": "dev"}]
+    assert error_of(lambda: ssm.list_tags_for_resource(ResourceType="Parameter", ResourceId="/h/none"))[0] == \
+        "InvalidResourceId"
+    assert error_of(lambda: ssm.list_tags_for_resource(ResourceType="Document", ResourceId="/h/p"))[0] == \
+        "InvalidResourceType"
