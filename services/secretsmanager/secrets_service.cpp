@@ -130,6 +130,9 @@ ServiceDefinition SecretsService::definition() {
       {"ListSecrets", &SecretsService::list_secrets},
       {"DeleteSecret", &SecretsService::delete_secret},
       {"RestoreSecret", &SecretsService::restore_secret},
+      {"TagResource", &SecretsService::tag_resource},
+      {"UntagResource", &SecretsService::untag_resource},
+      {"ListSecretVersionIds", &SecretsService::list_secret_version_ids},
   };
   for (const auto& [name, method] : table)
     definition.handlers[name] = [this, method](RequestContext& ctx, const Json& in) { return (this->*method)(ctx, in); };

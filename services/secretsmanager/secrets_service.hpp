@@ -1,9 +1,9 @@
 #pragma once
 // AWS Secrets Manager (awsJson1_1, target prefix secretsmanager): CreateSecret, GetSecretValue, PutSecretValue,
-// UpdateSecret, DescribeSecret, ListSecrets, DeleteSecret (recovery window or forced), RestoreSecret. A secret is a
-// JSON document in the ResourceStore (id = ARN, name = Name) holding its versions and their staging labels;
-// a secret scheduled for deletion is purged when next looked at after its deletion date. ECS reads values
-// through secret_value().
+// UpdateSecret, DescribeSecret, ListSecrets, DeleteSecret (recovery window or forced), RestoreSecret, Tag/Untag,
+// ListSecretVersionIds. A secret is a JSON document in the ResourceStore (id = ARN, name = Name) holding its
+// versions and their staging labels; a secret scheduled for deletion is purged when next looked at after its
+// deletion date. ECS reads values through secret_value().
 
 #include <optional>
 #include <string>
@@ -41,6 +41,10 @@ class SecretsService {
   Json list_secrets(RequestContext& ctx, const Json& in);
   Json delete_secret(RequestContext& ctx, const Json& in);
   Json restore_secret(RequestContext& ctx, const Json& in);
+  // secret_tag_handlers.cpp
+  Json tag_resource(RequestContext& ctx, const Json& in);
+  Json untag_resource(RequestContext& ctx, const Json& in);
+  Json list_secret_version_ids(RequestContext& ctx, const Json& in);
 
   // The SecretString (or base64 SecretBinary) of `secret_id` at `version_stage` (default AWSCURRENT) or
   // `version_id`, as ECS reads it. Read-only: call it outside a transaction if you like.

@@ -100,3 +100,21 @@ def test_list_delete_with_recovery_window_and_restore(client, server, account):
     sm.restore_secret(SecretId="other")
     assert sm.get_secret_value(SecretId="other")["SecretString"] == "3"
     assert error_of(lambda: sm.delete_secret(SecretId="ghost"))[0] == "ResourceNotFoundException"
+
+
+def test_tags_and_version_ids(client, aws):
+    sm = client("secretsmanager")
+    arn = sm.create_secret(Name="tagged", SecretString="a", Tags=[{"Key": "team", "Value": "red"}])["ARN"]
+    sm.put_secret_value(SecretId="tagged", SecretString="b")
+    sm.put_secret_value(SecretId="tagged", SecretString="c")
+    rc, _, err = aws("secretsmanager", "tag-resource", "--secret-id", "tagged", "--tags", "Key=env,Value=dev")
+    assert rc == 0, err
+    sm.untag_resource(SecretId=arn, TagKeys=["team"])
+    assert sm.describe_secret(SecretId="tagged")["Tags"] == [{"Key": "env", "Value": "dev"}]
+    listed = sm.list_secret_version_ids(SecretId="tagged")
+    assert listed["ARN"] == arn and sorted(s for v in listed["Versions"] for s in v["VersionStages"]) == \
+        ["AWSCURRENT", "AWSPREVIOUS"]
+    with_deprecated = sm.list_secret_version_ids(SecretId="tagged", IncludeDeprecated=True)["Versions"]
+    assert len(with_deprecated) == 3 and [] in [v["VersionStages"] for v in with_deprecated]
+    assert error_of(lambda: sm.tag_resource(SecretId="ghost", Tags=[{"Key": "k", "Value": "v"}]))[0] == \
+        "ResourceNotFoundException"
