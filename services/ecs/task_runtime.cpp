@@ -327,6 +327,17 @@ void TaskRuntime::on_started(const std::string& arn, const std::string& name,
     follow_logs(task, name, info->id, *definition);
   notify(task.scope, arn);
   // It may have exited (and the task begun stopping) before this callback ran.
+  if (task.stopping && !state.exited) {  // the stop's SIGTERM came before this container ran: signal it now
+    auto docker = docker_;
+    ecs_.scheduler().offload(
+        [docker, id = info->id] {
+          try {
+            docker->kill_container(id, "SIGTERM");
+          } catch (const std::exception&) {  // exited meanwhile: its die event follows
+          }
+        },
+        [] {});
+  }
   if (task.stopping && all_exited(task)) finish_stop(arn);
   else start_ready(arn);
 }
