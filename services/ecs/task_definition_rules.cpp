@@ -129,6 +129,11 @@ void check_dependencies(const Json& containers) {
   for (const auto& container : containers) by_name[container["name"]] = &container;
   for (const auto& container : containers) {
     const std::string name = container["name"];
+    for (const auto& source : container.value("volumesFrom", Json::array())) {
+      const std::string source_name = source.value("sourceContainer", "");
+      if (!by_name.count(source_name))
+        client_error("Invalid 'volumesFrom' setting. Unknown container: '" + source_name + "'.");
+    }
     for (const auto& dependency : container.value("dependsOn", Json::array())) {
       const std::string target = dependency.value("containerName", "");
       const auto found = by_name.find(target);

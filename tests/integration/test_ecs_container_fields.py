@@ -7,6 +7,9 @@ import os
 import shutil
 import tempfile
 
+import botocore.exceptions
+import pytest
+
 from conftest import wait_until
 from test_ecs_tasks import TASK_DEADLINE, describe, docker, ecs, ecs_server, wait_status  # noqa: F401 - fixtures
 
@@ -128,3 +131,10 @@ def test_fields_reach_the_container(ecs, test_images):
         ecs.stop_task(task=task["taskArn"])
         wait_status(ecs, task["taskArn"], "STOPPED")
         shutil.rmtree(host_dir, ignore_errors=True)
+
+
+def test_volumes_from_an_unknown_container_is_refused(ecs):
+    with pytest.raises(botocore.exceptions.ClientError) as info:
+        ecs.register_task_definition(family="vf", containerDefinitions=[
+            {"name": "m", "image": "i", "memory": 32, "volumesFrom": [{"sourceContainer": "ghost"}]}])
+    assert info.value.response["Error"]["Message"] == "Invalid 'volumesFrom' setting. Unknown container: 'ghost'."
