@@ -187,7 +187,6 @@ int App::run() {
     return app.elbv2->uses_network_resource(scope, id);
   });
 
-  // ECS pulls images named by ECR URIs (local or AWS form) from the local registry, others as named.
   // Container secrets come from Parameter Store and Secrets Manager.
   app.ecs->set_secret_sources(ecs::SecretSources{
       [&app](const storage::Scope& scope, const std::string& reference) {
@@ -197,6 +196,7 @@ int App::run() {
         const auto read = app.secrets->secret_value(scope, id, stage, version);
         return std::pair<std::optional<std::string>, std::string>{read.value, read.error};
       }});
+  // ECS pulls images named by ECR URIs (local or AWS form) from the local registry, others as named.
   app.ecs->set_image_resolver([](const storage::Scope& scope, const std::string& image) {
     const auto reference = ecr::local_image_reference(scope.account_id, scope.region, image);
     if (!reference) return std::pair<std::string, std::string>{image, ""};
