@@ -27,6 +27,8 @@
 #include "services/iam/iam_service.hpp"
 #include "services/sts/sts_service.hpp"
 #include "services/logs/logs_service.hpp"
+#include "services/secretsmanager/secrets_service.hpp"
+#include "services/ssm/ssm_service.hpp"
 #include "services/ecr/blob_store.hpp"
 #include "services/ecr/ecr_service.hpp"
 #include "services/ecr/image_reference.hpp"
@@ -92,6 +94,8 @@ struct App::Impl {
   std::optional<ec2_autoscaling::AutoScalingService> ec2_autoscaling;
   std::optional<autoscaling::EcsScaler> scaler;
   std::optional<logs::LogsService> logs;
+  std::optional<ssm::SsmService> ssm;
+  std::optional<secretsmanager::SecretsService> secrets;
   std::optional<ecs::EcsService> ecs;
   std::optional<routing::DataPlane> data_plane;
   std::uint64_t snapshot_version = 0;
@@ -178,6 +182,10 @@ int App::run() {
                                             boost::asio::post(app.io, std::move(work));
                                           }});
   app.gateway.add_service(app.logs->definition());
+  app.ssm.emplace(*app.db);
+  app.gateway.add_service(app.ssm->definition());
+  app.secrets.emplace(*app.db);
+  app.gateway.add_service(app.secrets->definition());
   // ECS: clusters, task definitions, tasks as Docker containers, services.
   app.ecs.emplace(ecs::EcsDependencies{*app.db, app.clock, app.scheduler, app.changes,
                                        digest::sha256_hex(std::filesystem::absolute(app.state_dir).string()).substr(0, 16),
@@ -204,6 +212,15 @@ int App::run() {
     return app.elbv2->uses_network_resource(scope, id);
   });
 
+  // Container secrets come from Parameter Store and Secrets Manager.
+  app.ecs->set_secret_sources(ecs::SecretSources{
+      [&app](const storage::Scope& scope, const std::string& reference) {
+        return app.ssm->parameter_value(scope, reference);
+      },
+      [&app](const storage::Scope& scope, const std::string& id, const std::string& stage, const std::string& version) {
+        const auto read = app.secrets->secret_value(scope, id, stage, version);
+        return std::pair<std::optional<std::string>, std::string>{read.value, read.error};
+      }});
   // ECS pulls images named by ECR URIs (local or AWS form) from the local registry, others as named.
   app.ecs->set_image_resolver([](const storage::Scope& scope, const std::string& image) {
     const auto reference = ecr::local_image_reference(scope.account_id, scope.region, image);
@@ -305,6 +322,7 @@ int App::run() {
         << ", region " << app.config.region << ", time scale " << app.config.time_scale << ")";
   log::info(ready.str());
   app.io.run();
+  app.ecs->shutdown();  // awslogs followers end before the CloudWatch Logs sink they push into
   if (app.ca.valid()) app.ca.wait();  // never leave the CA half-written by an abandoned thread
   log::info("stopped");
   return 0;

@@ -7,11 +7,13 @@
 namespace albatross {
 namespace {
 
-constexpr std::array<ServiceAddress, 10> kServices = {{
+constexpr std::array<ServiceAddress, 12> kServices = {{
     {"acm", "acm", "CertificateManager", "2015-12-08"},
     {"ecs", "ecs", "AmazonEC2ContainerServiceV20141113", "2014-11-13"},
     {"ecr", "ecr", "AmazonEC2ContainerRegistry_V20150921", "2015-09-21"},
     {"logs", "logs", "Logs_20140328", "2014-03-28"},
+    {"ssm", "ssm", "AmazonSSM", "2014-11-06"},
+    {"secretsmanager", "secretsmanager", "secretsmanager", "2017-10-17"},
     {"application-autoscaling", "application-autoscaling", "AnyScaleFrontendService", "2016-02-06"},
     {"elbv2", "elasticloadbalancing", "", "2015-12-01"},
     {"ec2", "ec2", "", "2016-11-15"},

@@ -24,6 +24,8 @@ SERVICES = {
     "sts": ("sts", "2011-06-15"),
     "ec2": ("ec2", "2016-11-15"),
     "autoscaling": ("autoscaling", "2011-01-01"),
+    "ssm": ("ssm", "2014-11-06"),
+    "secretsmanager": ("secretsmanager", "2017-10-17"),
 }
 
 # EC2 operations that deployment scripts and the seed tutorials touch.
@@ -43,6 +45,14 @@ CreateLaunchTemplateVersion ModifyLaunchTemplate
 CreateTags DeleteTags DescribeTags DescribeImages DescribeInstances DescribeNetworkInterfaces
 DescribeKeyPairs CreateKeyPair DeleteKeyPair DescribeInstanceTypes
 """.split()
+
+# SSM: Parameter Store only (the operations ECS secrets and deployment scripts use).
+SSM_OPERATIONS = """
+PutParameter GetParameter GetParameters GetParametersByPath DeleteParameter DeleteParameters DescribeParameters
+GetParameterHistory AddTagsToResource RemoveTagsFromResource ListTagsForResource
+""".split()
+
+CUT_TO = {"ec2": EC2_OPERATIONS, "ssm": SSM_OPERATIONS}
 
 DROP_KEYS = {"documentation", "documentationUrl", "examples", "deprecatedMessage", "deprecatedSince"}
 
@@ -90,8 +100,8 @@ def main():
         with opener(path, "rt", encoding="utf-8") as f:
             model = json.load(f)
         model = strip(model)
-        if name == "ec2":
-            model["operations"] = {k: v for k, v in model["operations"].items() if k in EC2_OPERATIONS}
+        if name in CUT_TO:
+            model["operations"] = {k: v for k, v in model["operations"].items() if k in CUT_TO[name]}
             model["shapes"] = reachable_shapes(model, model["operations"])
         kept = {k: model[k] for k in ("version", "metadata", "operations", "shapes") if k in model}
         with open(os.path.join(out_dir, name + ".json"), "w", encoding="utf-8") as f:

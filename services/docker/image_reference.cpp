@@ -42,3 +42,25 @@ std::string registry_auth_header(std::string_view username, std::string_view pas
 }
 
 }  // namespace albatross::docker
+
+namespace albatross::docker {
+
+std::string repo_digest_for(std::string_view reference, const std::vector<std::string>& repo_digests) {
+  const ImageReference parsed = parse_image_reference(reference);
+  if (!parsed.digest.empty()) return parsed.digest;
+  // Docker shortens Docker Hub names in RepoDigests ("busybox@…" for docker.io/library/busybox).
+  std::string repository = parsed.repository;
+  for (const std::string_view hub : {"docker.io/library/", "docker.io/", "index.docker.io/library/"})
+    if (repository.starts_with(hub)) repository = repository.substr(hub.size());
+  for (const auto& entry : repo_digests) {
+    const auto at = entry.find('@');
+    if (at == std::string::npos) continue;
+    std::string_view name(entry.data(), at);
+    for (const std::string_view hub : {"docker.io/library/", "docker.io/"})
+      if (name.starts_with(hub)) name.remove_prefix(hub.size());
+    if (name == repository) return entry.substr(at + 1);
+  }
+  return "";
+}
+
+}  // namespace albatross::docker

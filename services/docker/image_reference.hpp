@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace albatross::docker {
 
@@ -17,5 +18,13 @@ ImageReference parse_image_reference(std::string_view reference);
 
 // The X-Registry-Auth header value: base64url of {"username","password","serveraddress"}.
 std::string registry_auth_header(std::string_view username, std::string_view password, std::string_view server);
+
+}  // namespace albatross::docker
+
+namespace albatross::docker {
+
+// The manifest digest ("sha256:…") among an image's RepoDigests ("repo@sha256:…") that belongs to the repository
+// `reference` names, or the reference's own digest when pinned; empty when the image did not come from it.
+std::string repo_digest_for(std::string_view reference, const std::vector<std::string>& repo_digests);
 
 }  // namespace albatross::docker

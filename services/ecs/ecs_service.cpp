@@ -56,6 +56,8 @@ std::optional<std::pair<std::string, int>> EcsService::published_endpoint(const 
   return std::make_pair(found->host, found->port);
 }
 
+void EcsService::shutdown() { runtime_->shutdown(); }
+
 void EcsService::start() {
   runtime_->start();
   service_scheduler_->start();

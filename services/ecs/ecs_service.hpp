@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "services/elbv2/task_network.hpp"
+#include "services/ecs/task_secrets.hpp"
 #include "services/service.hpp"
 #include "storage/resource_store.hpp"
 
@@ -150,6 +151,8 @@ class EcsService {
   logs::LogSink* log_sink() { return deps_.log_sink; }
   // Starts watching Docker and re-adopts the containers of a previous run.
   void start();
+  // Stops watching Docker and the awslogs followers; call before the log sink is destroyed.
+  void shutdown();
   // Where a task target (awsvpc task IP + containerPort, bridge container IP + containerPort, or the cluster's
   // emulated instance id + hostPort) is reachable from this host: {"127.0.0.1", published port}. Thread-safe
   // (the data plane calls it from its workers).
@@ -203,6 +206,9 @@ class EcsService {
   void set_task_change_hook(std::function<void()> hook) { task_change_hook_ = std::move(hook); }
   // Every awsvpc task that has an address and is not STOPPED: address, security groups, subnets.
   std::vector<elbv2::TaskNetwork> task_networks() const;
+  // Where container `secrets` are read from (SSM Parameter Store, Secrets Manager). Set from app.cpp.
+  void set_secret_sources(SecretSources sources) { secret_sources_ = std::move(sources); }
+  const SecretSources& secret_sources() const { return secret_sources_; }
 
  private:
   EcsDependencies deps_;
@@ -210,6 +216,7 @@ class EcsService {
   ImageResolver image_resolver_;
   ExtraHostsProvider extra_hosts_provider_;
   std::function<void()> task_change_hook_;
+  SecretSources secret_sources_;
   std::unique_ptr<TaskRuntime> runtime_;
   std::unique_ptr<ServiceScheduler> service_scheduler_;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "services/ecs/ecs_names.hpp"
 
@@ -106,6 +107,55 @@ void apply_linux_parameters(docker::ContainerSpec& spec, const Json& parameters)
   }
 }
 
+// The Docker name of the task's container `name` (the agent's ecs-<family>-<revision>-<name>-<id> pattern).
+std::string docker_name_of(const Json& task_definition, const std::string& task_id, const std::string& name) {
+  return "ecs-" + task_definition.value("family", "task") + "-" + std::to_string(task_definition.value("revision", 0)) +
+         "-" + name + "-" + task_id;
+}
+
+// links ("name[:alias]", bridge only) and volumesFrom refer to sibling containers by their ECS names.
+std::pair<std::string, std::string> link_target(const std::string& link) {
+  const auto colon = link.find(':');
+  if (colon == std::string::npos) return {link, link};
+  return {link.substr(0, colon), link.substr(colon + 1)};
+}
+
+// Containers a definition needs created before itself: link targets and volumesFrom sources.
+std::vector<std::string> creation_prerequisites(const Json& definition) {
+  std::vector<std::string> out;
+  for (const auto& link : definition.value("links", Json::array())) out.push_back(link_target(link.get<std::string>()).first);
+  for (const auto& source : definition.value("volumesFrom", Json::array())) out.push_back(source.value("sourceContainer", ""));
+  return out;
+}
+
+// `order` rearranged so that every container comes after its prerequisites (stable; kept as is on a cycle).
+std::vector<std::size_t> creation_order(const Json& definitions, std::vector<std::size_t> order) {
+  std::vector<std::size_t> out;
+  std::set<std::string> placed;
+  while (!order.empty()) {
+    bool progressed = false;
+    for (auto it = order.begin(); it != order.end();) {
+      const auto& definition = definitions[*it];
+      bool ready = true;
+      for (const auto& prerequisite : creation_prerequisites(definition))
+        ready = ready && (placed.count(prerequisite) || prerequisite == definition["name"]);
+      if (!ready) {
+        ++it;
+        continue;
+      }
+      placed.insert(definition["name"].get<std::string>());
+      out.push_back(*it);
+      it = order.erase(it);
+      progressed = true;
+    }
+    if (!progressed) {
+      out.insert(out.end(), order.begin(), order.end());
+      break;
+    }
+  }
+  return out;
+}
+
 docker::ContainerSpec spec_of(const Json& definition, const Json& task_definition, const Json& task,
                               const std::string& network_mode, bool owner_or_alone,
                               const std::map<std::string, VolumeSource>& volumes, const LaunchOptions& options) {
@@ -114,8 +164,15 @@ docker::ContainerSpec spec_of(const Json& definition, const Json& task_definitio
   const std::string task_id = last_segment(task_arn);
   const Json* override = override_for(task, name);
   docker::ContainerSpec spec;
-  spec.name = "ecs-" + task_definition.value("family", "task") + "-" +
-              std::to_string(task_definition.value("revision", 0)) + "-" + name + "-" + task_id;
+  spec.name = docker_name_of(task_definition, task_id, name);
+  if (network_mode == "bridge")
+    for (const auto& link : definition.value("links", Json::array())) {
+      const auto [target, alias] = link_target(link.get<std::string>());
+      spec.links.push_back(docker_name_of(task_definition, task_id, target) + ":" + alias);
+    }
+  for (const auto& source : definition.value("volumesFrom", Json::array()))
+    spec.volumes_from.push_back(docker_name_of(task_definition, task_id, source.value("sourceContainer", "")) +
+                                (source.value("readOnly", false) ? ":ro" : ":rw"));
   const std::string image = definition["image"];
   const auto resolved = options.image_references.find(image);
   spec.image = resolved == options.image_references.end() ? image : resolved->second;
@@ -206,6 +263,14 @@ TaskLaunchPlan plan_task_containers(const Json& task_definition, const Json& tas
   std::vector<std::size_t> order = {owner_index};
   for (std::size_t i = 0; i < definitions.size(); ++i)
     if (i != owner_index) order.push_back(i);
+  if (plan.network_mode == "awsvpc") {  // the namespace owner stays first
+    std::vector<std::size_t> rest(order.begin() + 1, order.end());
+    rest = creation_order(definitions, rest);
+    order.resize(1);
+    order.insert(order.end(), rest.begin(), rest.end());
+  } else {
+    order = creation_order(definitions, order);
+  }
   for (const auto index : order) {
     const auto& definition = definitions[index];
     const bool owner = plan.network_mode != "awsvpc" || index == owner_index;
@@ -215,6 +280,10 @@ TaskLaunchPlan plan_task_containers(const Json& task_definition, const Json& tas
     launch.stop_timeout_seconds = definition.value("stopTimeout", 30);
     for (const auto& dependency : definition.value("dependsOn", Json::array()))
       launch.depends_on.push_back({dependency.value("containerName", ""), dependency.value("condition", "START")});
+    // Docker refuses to start a container linked to one that is not running: the agent starts link targets first.
+    if (plan.network_mode == "bridge")
+      for (const auto& link : definition.value("links", Json::array()))
+        launch.depends_on.push_back({link_target(link.get<std::string>()).first, "START"});
     launch.spec = spec_of(definition, task_definition, task, plan.network_mode, owner, volumes, options);
     if (plan.network_mode == "awsvpc") {
       launch.joins_owner = !owner;

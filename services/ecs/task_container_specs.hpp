@@ -1,7 +1,7 @@
 #pragma once
 // How one ECS task becomes Docker containers (pure): a ContainerSpec per container definition with the
 // ECS agent's labels plus the emulator's owner/instance labels, overrides applied, ports published on
-// 127.0.0.1 only, health checks (time-scaled intervals), volumes, limits and stop timeouts.
+// 127.0.0.1 only, health checks (time-scaled intervals), volumes, links, volumesFrom, limits and stop timeouts.
 // awsvpc: the first container that depends on nothing owns the task's network namespace and publishes every
 // container's ports; the others join it ("container:<id>"), so they reach each other on localhost.
 
@@ -40,7 +40,7 @@ struct ContainerLaunch {
 struct TaskLaunchPlan {
   std::string network_mode;    // awsvpc | bridge | host | none
   std::string network_owner;   // awsvpc: the container owning the namespace
-  std::vector<ContainerLaunch> containers;  // owner first, then in definition order
+  std::vector<ContainerLaunch> containers;  // owner first, then in definition order, link/volumesFrom sources first
   std::vector<std::string> volumes;         // Docker volumes created for the task (removed with it)
 };
 

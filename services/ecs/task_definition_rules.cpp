@@ -129,6 +129,11 @@ void check_dependencies(const Json& containers) {
   for (const auto& container : containers) by_name[container["name"]] = &container;
   for (const auto& container : containers) {
     const std::string name = container["name"];
+    for (const auto& source : container.value("volumesFrom", Json::array())) {
+      const std::string source_name = source.value("sourceContainer", "");
+      if (!by_name.count(source_name))
+        client_error("Invalid 'volumesFrom' setting. Unknown container: '" + source_name + "'.");
+    }
     for (const auto& dependency : container.value("dependsOn", Json::array())) {
       const std::string target = dependency.value("containerName", "");
       const auto found = by_name.find(target);
@@ -279,6 +284,9 @@ Json normalize_task_definition(const Json& in) {
     if (fargate && !in.contains("executionRoleArn") && container.contains("logConfiguration") &&
         container["logConfiguration"].value("logDriver", "") == "awslogs")
       client_error("Fargate requires task definition to have execution role ARN to support log driver awslogs.");
+  for (const auto& container : containers)
+    if (!in.contains("executionRoleArn") && has(container, "secrets") && !container["secrets"].empty())
+      client_error("When you are specifying container secrets, you must also specify a value for 'executionRoleArn'.");
   if (memory && container_memory_total > *memory)
     client_error("The sum of the memory of the containers (" + std::to_string(container_memory_total) +
                  " MiB) exceeds the task memory (" + std::to_string(*memory) + " MiB).");

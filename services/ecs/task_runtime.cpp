@@ -9,6 +9,7 @@
 #include "services/common/digest.hpp"
 #include "services/docker/docker_client.hpp"
 #include "services/docker/event_stream.hpp"
+#include "services/docker/image_reference.hpp"
 #include "services/docker/log_follower.hpp"
 #include "services/logs/log_sink.hpp"
 #include "services/ecs/ecs_names.hpp"
@@ -23,6 +24,7 @@ using Json = nlohmann::json;
 // What the worker pool reports back after pulling and creating a task's containers.
 struct TaskRuntime::Created {
   std::map<std::string, std::string> ids;
+  std::map<std::string, std::string> digests;  // container name → imageDigest
   std::string error;  // AWS-style stoppedReason when the task cannot start
   double pull_started = 0, pull_stopped = 0;
 };
@@ -94,10 +96,25 @@ void TaskRuntime::launch(const storage::Scope& scope, const storage::Resource& t
     fail_start(task.id, "ClientException: the task definition of this task no longer exists");
     return;
   }
+  const TaskSecrets secrets = resolve_task_secrets(*definition, task.document, scope, ecs_.secret_sources());
+  if (!secrets.error.empty()) {
+    fail_start(task.id, secrets.error);
+    return;
+  }
   Tracked& tracked = tracked_[task.id];
   tracked.scope = scope;
   tracked.arn = task.id;
   tracked.plan = plan_task_containers(*definition, task.document, launch_options(scope, *definition));
+  for (auto& container : tracked.plan.containers) {  // secrets win over same-named environment variables
+    const auto found = secrets.environment.find(container.name);
+    if (found == secrets.environment.end()) continue;
+    auto& env = container.spec.env;
+    for (const auto& entry : found->second) {
+      const std::string prefix = entry.substr(0, entry.find('=') + 1);
+      std::erase_if(env, [&prefix](const std::string& item) { return item.starts_with(prefix); });
+      env.push_back(entry);
+    }
+  }
   tracked.launching = true;
   for (const auto& container : tracked.plan.containers) tracked.states[container.name] = {};
   const double now = ecs_.now();
@@ -134,9 +151,16 @@ void TaskRuntime::launch(const storage::Scope& scope, const storage::Resource& t
         for (const auto& container : plan.containers) {
           const std::string& image = container.spec.image;
           try {
-            if (!docker->inspect_image(image)) {
+            auto info = docker->inspect_image(image);
+            if (!info) {
               log::info("ecs: pulling " + image);
               docker->pull_image(image, {auth.at(image), {}});
+              info = docker->inspect_image(image);
+            }
+            // AWS reports the manifest digest it pulled; an image only built locally has none: its id stands in.
+            if (info) {
+              const std::string digest = docker::repo_digest_for(image, info->repo_digests);
+              result->digests[container.name] = digest.empty() ? info->id : digest;
             }
           } catch (const docker::DockerError& e) {
             result->error = e.unreachable()
@@ -187,6 +211,8 @@ void TaskRuntime::on_created(const std::string& arn, const std::shared_ptr<Creat
     for (auto& container : doc["containers"]) {
       const auto id = result->ids.find(container["name"]);
       if (id != result->ids.end()) container["runtimeId"] = id->second;
+      const auto digest = result->digests.find(container["name"]);
+      if (digest != result->digests.end() && !digest->second.empty()) container["imageDigest"] = digest->second;
     }
     stop_wanted = doc.value("desiredStatus", "") == "STOPPED";
   });
@@ -257,6 +283,11 @@ void TaskRuntime::on_started(const std::string& arn, const std::string& name,
   Tracked& task = found->second;
   task.starting.erase(name);
   if (!error.empty()) {
+    if (task.stopping) {  // stopped meanwhile: this container never ran
+      task.states[name].exited = true;
+      if (all_exited(task)) finish_stop(arn);
+      return;
+    }
     fail_start(arn, "CannotStartContainerError: " + error);
     return;
   }
@@ -295,11 +326,24 @@ void TaskRuntime::on_started(const std::string& arn, const std::string& name,
   if (const auto definition = task_definition_of(task.scope, Json{{"taskDefinitionArn", task_definition_arn}}))
     follow_logs(task, name, info->id, *definition);
   notify(task.scope, arn);
-  start_ready(arn);
+  // It may have exited (and the task begun stopping) before this callback ran.
+  if (task.stopping && !state.exited) {  // the stop's SIGTERM came before this container ran: signal it now
+    auto docker = docker_;
+    ecs_.scheduler().offload(
+        [docker, id = info->id] {
+          try {
+            docker->kill_container(id, "SIGTERM");
+          } catch (const std::exception&) {  // exited meanwhile: its die event follows
+          }
+        },
+        [] {});
+  }
+  if (task.stopping && all_exited(task)) finish_stop(arn);
+  else start_ready(arn);
 }
 
 void TaskRuntime::follow_logs(Tracked& task, const std::string& name, const std::string& container_id,
-                              const Json& task_definition) {
+                              const Json& task_definition, std::int64_t from_ms) {
   logs::LogSink* sink = ecs_.log_sink();
   if (!sink) return;
   for (const auto& container : task_definition["containerDefinitions"]) {
@@ -317,8 +361,10 @@ void TaskRuntime::follow_logs(Tracked& task, const std::string& name, const std:
     docker::LogsOptions follow;
     follow.follow = true;
     follow.timestamps = true;
+    follow.since_seconds = from_ms / 1000;
     task.log_followers.push_back(std::make_shared<docker::LogFollower>(
-        *docker_, container_id, follow, [sink, destination](const docker::LogLine& line) {
+        *docker_, container_id, follow, [sink, destination, from_ms](const docker::LogLine& line) {
+          if (line.time_ms > 0 && line.time_ms < from_ms) return;
           sink->push(destination, line.time_ms > 0 ? line.time_ms : static_cast<std::int64_t>(Clock::now() * 1000),
                      line.text);
         }));

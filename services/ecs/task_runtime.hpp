@@ -50,7 +50,8 @@ class TaskRuntime {
 
   // Starts the event stream and re-adopts (or cleanly stops) the containers of a previous run.
   void start();
-  // Stops watching Docker; containers keep running so that the next start re-adopts them.
+  // Stops watching Docker and stops every awslogs follower (none pushes into the log sink once this returns);
+  // containers keep running so that the next start re-adopts them.
   void shutdown();
   void reconcile();
   // Removes every container of this instance (synchronously) and forgets all tasks.
@@ -97,6 +98,7 @@ class TaskRuntime {
   void verify_exits(const std::string& arn);
   void container_exited(const std::string& arn, const std::string& name, std::optional<int> exit_code);
   void finish_stop(const std::string& arn);
+  static bool all_exited(const Tracked& task);  // every container exited and no start still in flight
   void fail_start(const std::string& arn, const std::string& reason);
   void enqueue_event(const docker::DockerEvent& event);  // event-stream thread
   void drain_events();
@@ -112,8 +114,9 @@ class TaskRuntime {
   std::optional<nlohmann::json> task_definition_of(const storage::Scope& scope, const nlohmann::json& task);
   void forget_endpoints(const std::string& arn);
   // awslogs: follows the container's output into CloudWatch Logs (stream <prefix>/<container>/<task id>).
+  // from_ms > 0 (re-adoption): only lines written from then on (what came before went to the previous run).
   void follow_logs(Tracked& task, const std::string& name, const std::string& container_id,
-                   const nlohmann::json& task_definition);
+                   const nlohmann::json& task_definition, std::int64_t from_ms = 0);
 
   EcsService& ecs_;
   std::string instance_id_;
@@ -122,6 +125,8 @@ class TaskRuntime {
   std::shared_ptr<std::atomic<std::uint64_t>> epoch_ = std::make_shared<std::atomic<std::uint64_t>>(0);
   std::unique_ptr<docker::EventStream> events_;
   std::map<std::string, Tracked> tracked_;
+  // Followers of stopped tasks still reading their containers' last lines (released once finished).
+  std::vector<std::shared_ptr<docker::LogFollower>> draining_followers_;
   std::map<std::string, std::string> registry_auth_;  // image reference → X-Registry-Auth (launch-time)
   TaskListener listener_;
 

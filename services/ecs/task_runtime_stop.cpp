@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "emulator/change_feed.hpp"
+#include "emulator/clock.hpp"
 #include "emulator/log.hpp"
 #include "emulator/scheduler.hpp"
 #include "services/docker/docker_client.hpp"
@@ -55,6 +56,11 @@ void TaskRuntime::start() {
 void TaskRuntime::shutdown() {
   if (events_) events_->stop();
   events_.reset();
+  // Followers push into the CloudWatch Logs sink from their own threads: stop them all while it still exists.
+  for (auto& [arn, task] : tracked_)
+    for (const auto& follower : task.log_followers) follower->stop();
+  for (const auto& follower : draining_followers_) follower->stop();
+  draining_followers_.clear();
 }
 
 void TaskRuntime::reset() {
@@ -119,7 +125,10 @@ void TaskRuntime::fail_start(const std::string& arn, const std::string& reason) 
   update_task(scope, arn, [&](Json& doc) { request_stop(doc, kStopTaskFailedToStart, reason, now); });
   log::info("ecs: task " + arn + " failed to start: " + reason);
   if (found == tracked_.end()) {
-    update_task(scope, arn, [&](Json& doc) { set_last_status(doc, "STOPPED", now); });
+    update_task(scope, arn, [&](Json& doc) {
+      set_last_status(doc, "STOPPED", now);
+      for (auto& container : doc["containers"]) container["lastStatus"] = "STOPPED";
+    });
     notify(scope, arn);
     return;
   }
@@ -144,7 +153,8 @@ void TaskRuntime::begin_stop(const storage::Scope& scope, const std::string& arn
   int timeout = 0;
   for (const auto& container : task.plan.containers) {
     auto& state = task.states[container.name];
-    if (!state.started) state.exited = true;  // created but never started: nothing to signal
+    // created but never started: nothing to signal (a start in flight reports back in on_started)
+    if (!state.started && !task.starting.count(container.name)) state.exited = true;
     if (state.exited || !task.ids.count(container.name)) continue;
     running.push_back(task.ids[container.name]);
     timeout = std::max(timeout, container.stop_timeout_seconds);
@@ -153,7 +163,7 @@ void TaskRuntime::begin_stop(const storage::Scope& scope, const std::string& arn
   update_task(task.scope, arn, [&](Json& doc) { set_last_status(doc, "STOPPING", now); });
   notify(task.scope, arn);
   if (running.empty()) {
-    finish_stop(arn);
+    if (all_exited(task)) finish_stop(arn);  // else the start in flight finishes it (on_started)
     return;
   }
   auto docker = docker_;
@@ -239,12 +249,17 @@ void TaskRuntime::container_exited(const std::string& arn, const std::string& na
     if (!task.stopping) begin_stop(task.scope, arn);  // may finish (and forget) the task: look it up again
     const auto still = tracked_.find(arn);
     if (still == tracked_.end() || !still->second.stopping) return;
-    bool all_exited = true;
-    for (const auto& [other, other_state] : still->second.states) all_exited = all_exited && other_state.exited;
-    if (all_exited) finish_stop(arn);
+    if (all_exited(still->second)) finish_stop(arn);
   } else {
     start_ready(arn);  // COMPLETE / SUCCESS dependencies
   }
+}
+
+bool TaskRuntime::all_exited(const Tracked& task) {
+  if (!task.starting.empty()) return false;  // its on_started still has to run (and attach the log follower)
+  for (const auto& [name, state] : task.states)
+    if (!state.exited) return false;
+  return true;
 }
 
 void TaskRuntime::finish_stop(const std::string& arn) {
@@ -259,9 +274,10 @@ void TaskRuntime::finish_stop(const std::string& arn) {
     set_last_status(doc, "STOPPED", now);
     for (auto& container : doc["containers"]) container["lastStatus"] = "STOPPED";
   });
-  // Log followers end by themselves once they read the last lines of their exited container; they are
-  // released on the pool so the control thread never waits for them.
+  // Log followers end by themselves once they read the last lines of their exited container; the pool waits
+  // for that so the control thread never does. This runtime keeps them too, so shutdown() can stop them.
   auto followers = std::make_shared<std::vector<std::shared_ptr<docker::LogFollower>>>(std::move(task.log_followers));
+  draining_followers_.insert(draining_followers_.end(), followers->begin(), followers->end());
   std::vector<std::string> ids;
   for (const auto& [name, id] : task.ids) ids.push_back(id);
   auto docker = docker_;
@@ -271,9 +287,14 @@ void TaskRuntime::finish_stop(const std::string& arn) {
         for (const auto& follower : *followers)
           while (!follower->finished() && std::chrono::steady_clock::now() < deadline)
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        followers->clear();
       },
-      [this, ids, volumes = task.plan.volumes] { remove_containers(ids, volumes); });
+      [this, ids, followers, volumes = task.plan.volumes] {
+        for (const auto& follower : *followers) follower->stop();  // a follower past the deadline ends here
+        std::erase_if(draining_followers_, [&](const auto& item) {
+          return std::find(followers->begin(), followers->end(), item) != followers->end();
+        });
+        remove_containers(ids, volumes);
+      });
   notify(task.scope, arn);
 }
 
@@ -383,10 +404,12 @@ void TaskRuntime::adopt(const std::vector<docker::ContainerInfo>& containers) {
       notify(scope, task.id);
       continue;
     }
+    const auto adopted_ms = static_cast<std::int64_t>(Clock::now() * 1000);
     for (const auto* info : mine) {
       kept.insert(info->id);
       if (!info->running) continue;
       update_task(scope, task.id, [&](Json& doc) { record_endpoints(tracked, info->labels.at(kContainerNameLabel), *info, doc); });
+      follow_logs(tracked, info->labels.at(kContainerNameLabel), info->id, *definition, adopted_ms);
     }
     log::info("ecs: re-adopted task " + task.id);
     tracked_[task.id] = std::move(tracked);

@@ -87,3 +87,23 @@ TEST_CASE("dependency conditions") {
   CHECK(dependency_status({"db", "COMPLETE"}, states) == DependencyStatus::Waiting);
   CHECK(dependency_status({"missing", "START"}, states) == DependencyStatus::Failed);
 }
+
+TEST_CASE("bridge links and volumesFrom name the sibling containers, which are created (and linked ones started) first") {
+  json web = {{"name", "web"}, {"image", "app:1"}, {"links", {"db:database", "cache"}},
+              {"volumesFrom", {{{"sourceContainer", "data"}, {"readOnly", true}}}}};
+  json db = {{"name", "db"}, {"image", "db:1"}};
+  json cache = {{"name", "cache"}, {"image", "cache:1"}, {"volumesFrom", {{{"sourceContainer", "data"}}}}};
+  json data = {{"name", "data"}, {"image", "data:1"}, {"essential", false}};
+  const auto plan = plan_task_containers(task_definition("bridge", {web, db, cache, data}), task(), options());
+  std::vector<std::string> names;
+  for (const auto& container : plan.containers) names.push_back(container.name);
+  CHECK(names == std::vector<std::string>{"db", "data", "cache", "web"});
+  const auto& spec = plan.containers[3].spec;
+  const std::string suffix = "-0123456789abcdef0123456789abcdef";
+  CHECK(spec.links == std::vector<std::string>{"ecs-web-3-db" + suffix + ":database", "ecs-web-3-cache" + suffix + ":cache"});
+  CHECK(spec.volumes_from == std::vector<std::string>{"ecs-web-3-data" + suffix + ":ro"});
+  CHECK(plan.containers[2].spec.volumes_from == std::vector<std::string>{"ecs-web-3-data" + suffix + ":rw"});
+  REQUIRE(plan.containers[3].depends_on.size() == 2);
+  CHECK(plan.containers[3].depends_on[0].container == "db");
+  CHECK(plan.containers[3].depends_on[1].condition == "START");
+}
