@@ -50,7 +50,11 @@ def test_weighted_forward_between_target_groups(elb, apps):
 
 def test_least_outstanding_requests_avoids_the_busy_target(elb, apps):
     a, b = apps(2, "lor")
-    tg = elb.target_group(attributes={"load_balancing.algorithm.type": "least_outstanding_requests"})
+    # Lenient health checks (1 s interval, 0.6 s timeout, 10 failures at time scale 0.01): on a loaded machine a
+    # probe timing out must not take the idle target out of rotation and leave only the busy one.
+    tg = elb.target_group(attributes={"load_balancing.algorithm.type": "least_outstanding_requests"},
+                          HealthCheckIntervalSeconds=100, HealthCheckTimeoutSeconds=60, HealthyThresholdCount=2,
+                          UnhealthyThresholdCount=10)
     elb.register(tg, a, b)
     lb = elb.alb()
     listener = elb.listener(lb["LoadBalancerArn"], forward(tg))
