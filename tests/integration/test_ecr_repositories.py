@@ -59,6 +59,20 @@ def test_invalid_repository_names(ecr, name):
     assert error_of(exc)["Code"] == "InvalidParameterException"
 
 
+def test_invalid_parameters_are_worded_like_ecr(ecr):
+    # ECR names the parameter and the constraint in its own words, one violation at a time.
+    with pytest.raises(ecr.exceptions.ClientError) as exc:
+        ecr.create_repository(repositoryName="UPPER")
+    assert error_of(exc)["Message"].startswith(
+        "Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression '")
+    with pytest.raises(ecr.exceptions.ClientError) as exc:
+        ecr.create_repository(repositoryName="a" * 257)
+    assert error_of(exc) == {
+        "Code": "InvalidParameterException",
+        "Message": "Invalid parameter at 'repositoryName' failed to satisfy constraint: "
+                   "'must have length less than or equal to 256'"}
+
+
 def test_describe_repositories_by_name_and_paging(ecr, account):
     names = [unique_name(f"page{i}") for i in range(5)]
     for name in names:
