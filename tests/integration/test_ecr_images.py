@@ -134,7 +134,7 @@ def test_immutable_repository_through_the_api(ecr):
         "is immutable.")
 
 
-def test_describe_and_list_images(aws, ecr, repo):
+def test_describe_and_list_images(aws, ecr, repo, account):
     first = image_manifest(ecr, repo, layers=[b"a" * 100, b"b" * 50])
     second = image_manifest(ecr, repo)
     ecr.put_image(repositoryName=repo, imageManifest=first, imageTag="one")
@@ -155,8 +155,12 @@ def test_describe_and_list_images(aws, ecr, repo):
     assert untagged == [{"imageDigest": sha256(second.encode())}]
     page = ecr.describe_images(repositoryName=repo, maxResults=1)
     assert len(page["imageDetails"]) == 1 and "nextToken" in page
-    with pytest.raises(ecr.exceptions.ImageNotFoundException):
+    with pytest.raises(ecr.exceptions.ImageNotFoundException) as exc:
         ecr.describe_images(repositoryName=repo, imageIds=[{"imageTag": "nope"}])
+    # The digest the request left out is printed the way ECR prints it: as null.
+    assert exc.value.response["Error"]["Message"] == (
+        f"The image with imageId {{imageDigest:'null', imageTag:'nope'}} does not exist within the repository "
+        f"with name '{repo}' in the registry with id '{account}'")
     with pytest.raises(ecr.exceptions.InvalidParameterException):
         ecr.describe_images(repositoryName=repo, imageIds=[{"imageTag": "one"}], maxResults=5)
 

@@ -152,8 +152,17 @@ def test_repository_policy(ecr, account):
     assert ecr.delete_repository_policy(repositoryName=name)["policyText"] == policy
     with pytest.raises(ecr.exceptions.RepositoryPolicyNotFoundException):
         ecr.delete_repository_policy(repositoryName=name)
-    with pytest.raises(ecr.exceptions.InvalidParameterException):
-        ecr.set_repository_policy(repositoryName=name, policyText="{not json")
+    invalid = "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'"
+    for bad in ("{not json",
+                json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow"}]}),  # no principal, no action
+                json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*"}]}),
+                json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Maybe", "Principal": "*",
+                                                                    "Action": "ecr:BatchGetImage"}]})):
+        with pytest.raises(ecr.exceptions.InvalidParameterException) as exc:
+            ecr.set_repository_policy(repositoryName=name, policyText=bad)
+        assert error_of(exc)["Message"] == invalid
+    with pytest.raises(ecr.exceptions.RepositoryPolicyNotFoundException):
+        ecr.get_repository_policy(repositoryName=name)
 
 
 def test_tags(aws, ecr, account):
