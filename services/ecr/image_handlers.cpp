@@ -221,7 +221,9 @@ Json EcrService::describe_image_scan_findings(RequestContext& ctx, const Json& i
   Json image_id = {{"imageDigest", image.digest}};
   if (in["imageId"].contains("imageTag")) image_id["imageTag"] = in["imageId"]["imageTag"];
   if (!image.scanned_at)
-    throw AwsError{"ScanNotFoundException", "Image scan does not exist for the image with '{imageDigest:'" + image.digest +
+    // Like ImageNotFoundException, the message echoes the request's imageId, an omitted member as null.
+    throw AwsError{"ScanNotFoundException", "Image scan does not exist for the image with '{imageDigest:'" +
+                                                in["imageId"].value("imageDigest", "null") +
                                                 "', imageTag:'" + in["imageId"].value("imageTag", "null") +
                                                 "'}' in the repository with name '" + repo.repository +
                                                 "' in the registry with id '" + repo.account_id + "'"};

@@ -208,8 +208,12 @@ def test_image_index_through_put_image(ecr, repo):
 def test_image_scan(ecr, repo, account):
     manifest = image_manifest(ecr, repo)
     ecr.put_image(repositoryName=repo, imageManifest=manifest, imageTag="scan")
-    with pytest.raises(ecr.exceptions.ScanNotFoundException):
+    with pytest.raises(ecr.exceptions.ScanNotFoundException) as exc:
         ecr.describe_image_scan_findings(repositoryName=repo, imageId={"imageTag": "scan"})
+    # The message echoes the imageId as asked for; the digest the request left out reads null.
+    assert exc.value.response["Error"]["Message"] == (
+        f"Image scan does not exist for the image with '{{imageDigest:'null', imageTag:'scan'}}' in the repository "
+        f"with name '{repo}' in the registry with id '{account}'")
     started = ecr.start_image_scan(repositoryName=repo, imageId={"imageTag": "scan"})
     assert started["imageId"] == {"imageDigest": sha256(manifest.encode()), "imageTag": "scan"}
     ecr.get_waiter("image_scan_complete").wait(repositoryName=repo, imageId={"imageTag": "scan"},
