@@ -151,6 +151,12 @@ Json EcrService::put_image(RequestContext& ctx, const Json& in) {
     throw AwsError{"ImageDigestDoesNotMatchException", "Invalid parameter at 'imageDigest' failed to satisfy constraint: "
                                                        "'The provided digest " + in["imageDigest"].get<std::string>() +
                                                        " does not match the digest of the image manifest " + computed + "'"};
+  // Through the API the media type must be named, in the manifest or beside it (the registry path has
+  // the Content-Type header instead).
+  const Json parsed = Json::parse(manifest, nullptr, false);
+  require_repository(repo);
+  if (!in.contains("imageManifestMediaType") && parsed.is_object() && !parsed.contains("mediaType"))
+    throw AwsError{"InvalidParameterException", "image manifest mediatype not provided in manifest or parameter"};
   const std::string reference = in.contains("imageTag") ? in["imageTag"].get<std::string>() : computed;
   const std::string digest = push_manifest(repo, reference, manifest, in.value("imageManifestMediaType", ""), true);
   const auto image = store_.image(repo, digest);

@@ -121,6 +121,16 @@ def test_put_image_errors(ecr, repo):
         ecr.put_image(repositoryName=repo, imageManifest="{not json", imageTag="v1")
     with pytest.raises(ecr.exceptions.RepositoryNotFoundException):
         ecr.put_image(repositoryName="missing-" + repo, imageManifest=missing, imageTag="v1")
+    # Without a mediaType in the manifest, the API call must name it.
+    untyped = image_manifest(ecr, repo)
+    untyped_doc = json.loads(untyped)
+    del untyped_doc["mediaType"]
+    with pytest.raises(ecr.exceptions.InvalidParameterException) as exc:
+        ecr.put_image(repositoryName=repo, imageManifest=json.dumps(untyped_doc), imageTag="v1")
+    assert exc.value.response["Error"]["Message"] == "image manifest mediatype not provided in manifest or parameter"
+    out = ecr.put_image(repositoryName=repo, imageManifest=json.dumps(untyped_doc), imageTag="v1",
+                        imageManifestMediaType=DOCKER_MANIFEST)["image"]
+    assert out["imageManifestMediaType"] == DOCKER_MANIFEST
 
 
 def test_immutable_repository_through_the_api(ecr):
