@@ -170,8 +170,8 @@ static bool valid_repository_policy(const Json& policy) {
   if (statements.empty()) return false;
   for (const auto& statement : statements) {
     if (!statement.is_object()) return false;
-    const std::string effect = statement.value("Effect", "");
-    if (effect != "Allow" && effect != "Deny") return false;
+    const auto effect = statement.find("Effect");
+    if (effect == statement.end() || (*effect != "Allow" && *effect != "Deny")) return false;
     if (!statement.contains("Principal") && !statement.contains("NotPrincipal")) return false;
     if (!statement.contains("Action") && !statement.contains("NotAction")) return false;
   }

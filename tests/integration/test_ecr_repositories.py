@@ -157,6 +157,8 @@ def test_repository_policy(ecr, account):
                 json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow"}]}),  # no principal, no action
                 json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*"}]}),
                 json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Maybe", "Principal": "*",
+                                                                    "Action": "ecr:BatchGetImage"}]}),
+                json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": ["Allow"], "Principal": "*",
                                                                     "Action": "ecr:BatchGetImage"}]})):
         with pytest.raises(ecr.exceptions.InvalidParameterException) as exc:
             ecr.set_repository_policy(repositoryName=name, policyText=bad)
