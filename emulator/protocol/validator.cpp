@@ -218,7 +218,29 @@ std::string violation_text(const Violation& violation) {
   return out;
 }
 
+namespace {
+
+// ECR words its model constraints in its own way: "must satisfy regular expression '<pattern>'",
+// "must have length greater than or equal to 2"; other constraints keep the Coral text.
+std::string ecr_constraint(const std::string& constraint) {
+  static const std::string regex = "Member must satisfy regular expression pattern: ";
+  static const std::string length = "Member must have length ";
+  if (constraint.rfind(regex, 0) == 0) return "must satisfy regular expression '" + constraint.substr(regex.size()) + "'";
+  if (constraint.rfind(length, 0) == 0) return constraint.substr(std::string("Member ").size());
+  return constraint;
+}
+
+}  // namespace
+
 AwsError violations_error(const ServiceModel& model, const std::vector<Violation>& violations) {
+  if (model.service_id() == "ECR") {
+    // ECR reports the first violation only: Invalid parameter at '<path>' failed to satisfy constraint: '<c>'
+    const Violation& first = violations.front();
+    return AwsError{model.validation_error_code(),
+                    "Invalid parameter at '" + first.path + "' failed to satisfy constraint: '" +
+                        ecr_constraint(first.constraint) + "'",
+                    400};
+  }
   if (model.wire() == Wire::Ec2) {
     for (const auto& v : violations)
       if (v.is_null) return AwsError{"MissingParameter", "The request must contain the parameter " + v.wire_name, 400};

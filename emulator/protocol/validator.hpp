@@ -13,6 +13,9 @@
 // EC2 differs: a missing required member answers MissingParameter "The request must contain the
 // parameter <Name>" (Name = the wire name, e.g. "Filter.1.Name"); other violations answer
 // InvalidParameterValue with the Coral message.
+//
+// ECR differs too: only the first violation, as "Invalid parameter at 'repositoryName' failed to satisfy
+// constraint: 'must satisfy regular expression '<pattern>''" (InvalidParameterException).
 
 #include <cstddef>
 #include <string>

@@ -84,10 +84,16 @@ ImageRecord EcrService::require_image(const RepoKey& repo, const Json& image_id)
   } else if (!tag.empty()) {
     if (auto found = store_.digest_for_tag(repo, tag)) image = store_.image(repo, *found);
   }
-  if (!image)
-    throw AwsError{"ImageNotFoundException", "The image with imageId {imageDigest:'" + digest + "', imageTag:'" + tag +
+  if (!image) {
+    // ECR prints a member the request left out as Java's null: {imageDigest:'null', imageTag:'latest'}.
+    const auto shown = [&](const char* key) {
+      return image_id.contains(key) ? image_id[key].get<std::string>() : std::string("null");
+    };
+    throw AwsError{"ImageNotFoundException", "The image with imageId {imageDigest:'" + shown("imageDigest") +
+                                                 "', imageTag:'" + shown("imageTag") +
                                                  "'} does not exist within the repository with name '" + repo.repository +
                                                  "' in the registry with id '" + repo.account_id + "'"};
+  }
   return *image;
 }
 

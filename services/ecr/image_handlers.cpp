@@ -151,6 +151,12 @@ Json EcrService::put_image(RequestContext& ctx, const Json& in) {
     throw AwsError{"ImageDigestDoesNotMatchException", "Invalid parameter at 'imageDigest' failed to satisfy constraint: "
                                                        "'The provided digest " + in["imageDigest"].get<std::string>() +
                                                        " does not match the digest of the image manifest " + computed + "'"};
+  // Through the API the media type must be named, in the manifest or beside it (the registry path has
+  // the Content-Type header instead).
+  const Json parsed = Json::parse(manifest, nullptr, false);
+  require_repository(repo);
+  if (!in.contains("imageManifestMediaType") && parsed.is_object() && !parsed.contains("mediaType"))
+    throw AwsError{"InvalidParameterException", "image manifest mediatype not provided in manifest or parameter"};
   const std::string reference = in.contains("imageTag") ? in["imageTag"].get<std::string>() : computed;
   const std::string digest = push_manifest(repo, reference, manifest, in.value("imageManifestMediaType", ""), true);
   const auto image = store_.image(repo, digest);
@@ -221,7 +227,9 @@ Json EcrService::describe_image_scan_findings(RequestContext& ctx, const Json& i
   Json image_id = {{"imageDigest", image.digest}};
   if (in["imageId"].contains("imageTag")) image_id["imageTag"] = in["imageId"]["imageTag"];
   if (!image.scanned_at)
-    throw AwsError{"ScanNotFoundException", "Image scan does not exist for the image with '{imageDigest:'" + image.digest +
+    // Like ImageNotFoundException, the message echoes the request's imageId, an omitted member as null.
+    throw AwsError{"ScanNotFoundException", "Image scan does not exist for the image with '{imageDigest:'" +
+                                                in["imageId"].value("imageDigest", "null") +
                                                 "', imageTag:'" + in["imageId"].value("imageTag", "null") +
                                                 "'}' in the repository with name '" + repo.repository +
                                                 "' in the registry with id '" + repo.account_id + "'"};

@@ -162,12 +162,27 @@ Json EcrService::put_image_scanning_configuration(RequestContext& ctx, const Jso
   return out;
 }
 
+// A repository policy is a resource policy: every statement needs an Effect, whom it applies to
+// (Principal or NotPrincipal) and what (Action or NotAction).
+static bool valid_repository_policy(const Json& policy) {
+  if (policy.is_discarded() || !policy.is_object() || !policy.contains("Statement")) return false;
+  const Json statements = policy["Statement"].is_array() ? policy["Statement"] : Json::array({policy["Statement"]});
+  if (statements.empty()) return false;
+  for (const auto& statement : statements) {
+    if (!statement.is_object()) return false;
+    const auto effect = statement.find("Effect");
+    if (effect == statement.end() || (*effect != "Allow" && *effect != "Deny")) return false;
+    if (!statement.contains("Principal") && !statement.contains("NotPrincipal")) return false;
+    if (!statement.contains("Action") && !statement.contains("NotAction")) return false;
+  }
+  return true;
+}
+
 Json EcrService::set_repository_policy(RequestContext& ctx, const Json& in) {
   const RepoKey repo = repo_key(ctx, in);
   auto resource = require_repository(repo);
   const std::string text = in["policyText"];
-  const Json policy = Json::parse(text, nullptr, false);
-  if (policy.is_discarded() || !policy.is_object() || !policy.contains("Statement"))
+  if (!valid_repository_policy(Json::parse(text, nullptr, false)))
     throw AwsError{"InvalidParameterException",
                    "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'"};
   resource.document["policyText"] = text;

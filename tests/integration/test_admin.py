@@ -149,3 +149,24 @@ def test_log_level_error_is_quiet(make_server):
     srv = make_server(extra_args=["--log-level", "error"])
     srv.client("acm").list_certificates()
     assert "ListCertificates" not in srv.log()
+
+
+
+def test_resets_while_scheduled_work_falls_due_keep_serving(make_server):
+    # moto's suites POST /moto-api/reset before every test, often while ECS service ticks and task
+    # retries are firing; a reset landing when timers are already due must not touch the timers it
+    # just cancelled. The image points at a closed local port, so pulls fail at once, offline.
+    srv = make_server()
+    ecs = srv.client("ecs")
+    for round_ in range(15):
+        ecs.create_cluster(clusterName="due")
+        ecs.register_task_definition(
+            family="due", networkMode="bridge",
+            containerDefinitions=[{"name": "app", "image": "127.0.0.1:9/none:latest", "memory": 64}])
+        for i in range(3):
+            ecs.create_service(cluster="due", serviceName=f"s{i}", taskDefinition="due", desiredCount=2)
+        for _ in range(3):
+            status, _, _ = srv.http("POST", "/moto-api/reset")
+            assert status == 200
+    assert srv.health()["status"] == "running"
+    assert ecs.list_clusters()["clusterArns"] == []

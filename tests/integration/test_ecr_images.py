@@ -121,6 +121,16 @@ def test_put_image_errors(ecr, repo):
         ecr.put_image(repositoryName=repo, imageManifest="{not json", imageTag="v1")
     with pytest.raises(ecr.exceptions.RepositoryNotFoundException):
         ecr.put_image(repositoryName="missing-" + repo, imageManifest=missing, imageTag="v1")
+    # Without a mediaType in the manifest, the API call must name it.
+    untyped = image_manifest(ecr, repo)
+    untyped_doc = json.loads(untyped)
+    del untyped_doc["mediaType"]
+    with pytest.raises(ecr.exceptions.InvalidParameterException) as exc:
+        ecr.put_image(repositoryName=repo, imageManifest=json.dumps(untyped_doc), imageTag="v1")
+    assert exc.value.response["Error"]["Message"] == "image manifest mediatype not provided in manifest or parameter"
+    out = ecr.put_image(repositoryName=repo, imageManifest=json.dumps(untyped_doc), imageTag="v1",
+                        imageManifestMediaType=DOCKER_MANIFEST)["image"]
+    assert out["imageManifestMediaType"] == DOCKER_MANIFEST
 
 
 def test_immutable_repository_through_the_api(ecr):
@@ -134,7 +144,7 @@ def test_immutable_repository_through_the_api(ecr):
         "is immutable.")
 
 
-def test_describe_and_list_images(aws, ecr, repo):
+def test_describe_and_list_images(aws, ecr, repo, account):
     first = image_manifest(ecr, repo, layers=[b"a" * 100, b"b" * 50])
     second = image_manifest(ecr, repo)
     ecr.put_image(repositoryName=repo, imageManifest=first, imageTag="one")
@@ -155,8 +165,12 @@ def test_describe_and_list_images(aws, ecr, repo):
     assert untagged == [{"imageDigest": sha256(second.encode())}]
     page = ecr.describe_images(repositoryName=repo, maxResults=1)
     assert len(page["imageDetails"]) == 1 and "nextToken" in page
-    with pytest.raises(ecr.exceptions.ImageNotFoundException):
+    with pytest.raises(ecr.exceptions.ImageNotFoundException) as exc:
         ecr.describe_images(repositoryName=repo, imageIds=[{"imageTag": "nope"}])
+    # The digest the request left out is printed the way ECR prints it: as null.
+    assert exc.value.response["Error"]["Message"] == (
+        f"The image with imageId {{imageDigest:'null', imageTag:'nope'}} does not exist within the repository "
+        f"with name '{repo}' in the registry with id '{account}'")
     with pytest.raises(ecr.exceptions.InvalidParameterException):
         ecr.describe_images(repositoryName=repo, imageIds=[{"imageTag": "one"}], maxResults=5)
 
@@ -204,8 +218,12 @@ def test_image_index_through_put_image(ecr, repo):
 def test_image_scan(ecr, repo, account):
     manifest = image_manifest(ecr, repo)
     ecr.put_image(repositoryName=repo, imageManifest=manifest, imageTag="scan")
-    with pytest.raises(ecr.exceptions.ScanNotFoundException):
+    with pytest.raises(ecr.exceptions.ScanNotFoundException) as exc:
         ecr.describe_image_scan_findings(repositoryName=repo, imageId={"imageTag": "scan"})
+    # The message echoes the imageId as asked for; the digest the request left out reads null.
+    assert exc.value.response["Error"]["Message"] == (
+        f"Image scan does not exist for the image with '{{imageDigest:'null', imageTag:'scan'}}' in the repository "
+        f"with name '{repo}' in the registry with id '{account}'")
     started = ecr.start_image_scan(repositoryName=repo, imageId={"imageTag": "scan"})
     assert started["imageId"] == {"imageDigest": sha256(manifest.encode()), "imageTag": "scan"}
     ecr.get_waiter("image_scan_complete").wait(repositoryName=repo, imageId={"imageTag": "scan"},

@@ -59,6 +59,20 @@ def test_invalid_repository_names(ecr, name):
     assert error_of(exc)["Code"] == "InvalidParameterException"
 
 
+def test_invalid_parameters_are_worded_like_ecr(ecr):
+    # ECR names the parameter and the constraint in its own words, one violation at a time.
+    with pytest.raises(ecr.exceptions.ClientError) as exc:
+        ecr.create_repository(repositoryName="UPPER")
+    assert error_of(exc)["Message"].startswith(
+        "Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression '")
+    with pytest.raises(ecr.exceptions.ClientError) as exc:
+        ecr.create_repository(repositoryName="a" * 257)
+    assert error_of(exc) == {
+        "Code": "InvalidParameterException",
+        "Message": "Invalid parameter at 'repositoryName' failed to satisfy constraint: "
+                   "'must have length less than or equal to 256'"}
+
+
 def test_describe_repositories_by_name_and_paging(ecr, account):
     names = [unique_name(f"page{i}") for i in range(5)]
     for name in names:
@@ -138,8 +152,19 @@ def test_repository_policy(ecr, account):
     assert ecr.delete_repository_policy(repositoryName=name)["policyText"] == policy
     with pytest.raises(ecr.exceptions.RepositoryPolicyNotFoundException):
         ecr.delete_repository_policy(repositoryName=name)
-    with pytest.raises(ecr.exceptions.InvalidParameterException):
-        ecr.set_repository_policy(repositoryName=name, policyText="{not json")
+    invalid = "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'"
+    for bad in ("{not json",
+                json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow"}]}),  # no principal, no action
+                json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*"}]}),
+                json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Maybe", "Principal": "*",
+                                                                    "Action": "ecr:BatchGetImage"}]}),
+                json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": ["Allow"], "Principal": "*",
+                                                                    "Action": "ecr:BatchGetImage"}]})):
+        with pytest.raises(ecr.exceptions.InvalidParameterException) as exc:
+            ecr.set_repository_policy(repositoryName=name, policyText=bad)
+        assert error_of(exc)["Message"] == invalid
+    with pytest.raises(ecr.exceptions.RepositoryPolicyNotFoundException):
+        ecr.get_repository_policy(repositoryName=name)
 
 
 def test_tags(aws, ecr, account):

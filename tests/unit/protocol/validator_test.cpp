@@ -172,3 +172,20 @@ TEST_CASE("every model pattern compiles or is refused without throwing") {
   CHECK(service_model("acm")->shape("DomainNameString")->pattern_enforced());
   CHECK_FALSE(service_model("acm")->shape("CertificateBody")->pattern_enforced());  // \\u escapes are refused
 }
+
+TEST_CASE("validation: ECR words its constraint errors its own way and reports the first one") {
+  const auto e = violation("ecr", "CreateRepository", json{{"repositoryName", "Bad_Name"}});
+  CHECK(e.code == "InvalidParameterException");
+  CHECK(e.http_status == 400);
+  CHECK(e.message ==
+        "Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression "
+        "'[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(\\/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*''");
+  // Too short and not matching the pattern: only the first (length) violation is reported.
+  CHECK(message("ecr", "CreateRepository", R"({"repositoryName": "A"})") ==
+        "Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must have length greater than or "
+        "equal to 2'");
+  CHECK(message("ecr", "PutImageTagMutability", R"({"repositoryName": "repo", "imageTagMutability": "x"})")
+            .rfind("Invalid parameter at 'imageTagMutability' failed to satisfy constraint: 'Member must satisfy enum "
+                   "value set: [",
+                   0) == 0);
+}
