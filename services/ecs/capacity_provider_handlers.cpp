@@ -39,6 +39,22 @@ Json render(EcsService& service, const storage::Scope& scope, const storage::Res
   return out;
 }
 
+// AWS answers the Auto Scaling group provider with the defaults of what the request left out.
+void fill_provider_defaults(Json& document) {
+  if (!document.contains("autoScalingGroupProvider")) return;
+  Json& provider = document["autoScalingGroupProvider"];
+  Json& scaling = provider["managedScaling"];
+  if (!scaling.is_object()) scaling = Json::object();
+  const std::pair<const char*, Json> defaults[] = {{"status", "DISABLED"},
+                                                   {"targetCapacity", 100},
+                                                   {"minimumScalingStepSize", 1},
+                                                   {"maximumScalingStepSize", 10000},
+                                                   {"instanceWarmupPeriod", 300}};
+  for (const auto& [member, value] : defaults)
+    if (!scaling.contains(member)) scaling[member] = value;
+  if (!provider.contains("managedTerminationProtection")) provider["managedTerminationProtection"] = "DISABLED";
+}
+
 }  // namespace
 
 Json EcsService::create_capacity_provider(RequestContext& ctx, const Json& in) {
@@ -61,6 +77,7 @@ Json EcsService::create_capacity_provider(RequestContext& ctx, const Json& in) {
   Json document = {{"capacityProviderArn", arn}, {"name", name}, {"status", "ACTIVE"}};
   for (const char* member : {"autoScalingGroupProvider", "managedInstancesProvider", "cluster"})
     if (in.contains(member)) document[member] = in[member];
+  fill_provider_defaults(document);
   const auto stored = store().put(scope, {kCapacityProvider, arn, "", name, document});
   apply_tags(scope, arn, in.value("tags", Json::array()));
   return {{"capacityProvider", render(*this, scope, stored)}};
@@ -98,6 +115,7 @@ Json EcsService::update_capacity_provider(RequestContext& ctx, const Json& in) {
   auto provider = require_provider(*this, scope, in.at("name"));
   for (const char* member : {"autoScalingGroupProvider", "managedInstancesProvider"})
     if (in.contains(member)) provider.document[member].update(in[member]);
+  fill_provider_defaults(provider.document);
   provider.document["updateStatus"] = "UPDATE_COMPLETE";
   store().put(scope, provider);
   return {{"capacityProvider", render(*this, scope, provider)}};

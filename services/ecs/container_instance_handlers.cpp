@@ -49,6 +49,7 @@ Json EcsService::list_container_instances(RequestContext& ctx, const Json& in) {
 Json EcsService::describe_container_instances(RequestContext& ctx, const Json& in) {
   const auto scope = scope_of(ctx);
   const auto cluster = require_cluster(scope, in.value("cluster", ""));
+  if (in.at("containerInstances").empty()) throw AwsError{"ClientException", "Container Instances cannot be empty."};
   const std::string arn = container_instance_arn(scope, cluster.name);
   Json instances = Json::array(), failures = Json::array();
   for (const auto& reference : in.at("containerInstances")) {

@@ -149,6 +149,8 @@ Json EcsService::run_task(RequestContext& ctx, const Json& in) {
 Json EcsService::start_task(RequestContext& ctx, const Json& in) {
   const auto scope = scope_of(ctx);
   const auto cluster = require_cluster(scope, in.value("cluster", ""));
+  if (in.at("containerInstances").empty())
+    throw AwsError{"InvalidParameterException", "Container instances cannot be empty."};
   const auto definition = runnable_definition(*this, scope, in.at("taskDefinition"));
   check_network(definition.document, in);
   check_overrides(definition.document, in.value("overrides", Json::object()));

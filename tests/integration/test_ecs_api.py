@@ -93,6 +93,35 @@ def test_cluster_settings_and_capacity_providers(client):
     assert error_of(c.create_cluster, clusterName="bad name!")[0] == "InvalidParameterException"
 
 
+def test_capacity_provider_answers_with_aws_defaults(client):
+    c = ecs(client)
+    asg_arn = ("arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:0f2e5c1a-1111-2222-3333-444455556666:"
+               "autoScalingGroupName/hosts")
+    made = c.create_capacity_provider(name="hosts", autoScalingGroupProvider={
+        "autoScalingGroupArn": asg_arn, "managedScaling": {"status": "ENABLED", "targetCapacity": 80}})
+    provider = made["capacityProvider"]["autoScalingGroupProvider"]
+    assert provider["managedScaling"] == {"status": "ENABLED", "targetCapacity": 80, "minimumScalingStepSize": 1,
+                                          "maximumScalingStepSize": 10000, "instanceWarmupPeriod": 300}
+    assert provider["managedTerminationProtection"] == "DISABLED"
+    c.update_capacity_provider(name="hosts", autoScalingGroupProvider={
+        "managedScaling": {"status": "DISABLED", "instanceWarmupPeriod": 0}})
+    described = c.describe_capacity_providers(capacityProviders=["hosts"])["capacityProviders"][0]
+    assert described["autoScalingGroupProvider"]["managedScaling"] == {
+        "status": "DISABLED", "instanceWarmupPeriod": 0, "targetCapacity": 100, "minimumScalingStepSize": 1,
+        "maximumScalingStepSize": 10000}
+
+
+def test_empty_container_instance_lists_are_refused(client):
+    c = ecs(client)
+    assert error_of(c.describe_container_instances, containerInstances=[])[0] == "ClusterNotFoundException"
+    c.create_cluster()
+    code, message, status = error_of(c.describe_container_instances, containerInstances=[])
+    assert (code, message, status) == ("ClientException", "Container Instances cannot be empty.", 400)
+    c.register_task_definition(family="one", containerDefinitions=[container()])
+    code, _, _ = error_of(c.start_task, taskDefinition="one", containerInstances=[])
+    assert code == "InvalidParameterException"
+
+
 # ---------------------------------------------------------------------------------------------- account settings
 
 
