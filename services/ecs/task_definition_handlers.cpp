@@ -133,7 +133,9 @@ Json EcsService::delete_task_definitions(RequestContext& ctx, const Json& in) {
         ecs_arn(scope.region, scope.account_id, "task-definition/" + ref.family + ":" + std::to_string(*ref.revision));
     auto found = store().get(scope, kTaskDefinition, arn);
     if (!found) {
-      failures.push_back({{"arn", arn}, {"reason", "TASK_DEFINITION_NOT_FOUND"}});
+      failures.push_back({{"arn", reference},
+                          {"reason", "The specified task definition does not exist. Specify a valid account, family, "
+                                     "revision and try again."}});
       continue;
     }
     if (found->document.value("status", "") == "ACTIVE") {

@@ -269,10 +269,13 @@ def test_list_describe_deregister_delete_task_definitions(server, client, accoun
     assert error_of(c.describe_task_definition, taskDefinition="nothing")[:2] == (
         "ClientException", "Unable to describe task definition.")
 
-    status, deleted = raw_call(server, account, "DeleteTaskDefinitions", {"taskDefinitions": ["svc_a:2", "svc_a:1"]})
+    status, deleted = raw_call(server, account, "DeleteTaskDefinitions",
+                               {"taskDefinitions": ["svc_a:2", "svc_a:1", "ghost:1"]})
     assert status == 200
     assert [d["status"] for d in deleted["taskDefinitions"]] == ["DELETE_IN_PROGRESS"]
     assert deleted["failures"][0]["arn"] == arn("svc_a", 1)
+    assert deleted["failures"][1] == {"arn": "ghost:1", "reason": "The specified task definition does not exist. "
+                                                                  "Specify a valid account, family, revision and try again."}
     assert c.list_task_definitions(status="DELETE_IN_PROGRESS")["taskDefinitionArns"] == [arn("svc_a", 2)]
     # revisions are never reused
     assert c.register_task_definition(family="svc_a", containerDefinitions=[container()])["taskDefinition"][
