@@ -115,7 +115,8 @@ HttpResponse Gateway::handle_aws(HttpRequest& request, const std::string& reques
     }
     const protocol::ServiceModel* model = protocol::service_model(identity.model_name);
     if (!model) throw Failure{{"InternalFailure", "service model missing: " + identity.model_name, 500}, guessed_wire};
-    RequestContext context{identity.account_id, identity.region, request_id, identity.model_name, identity.operation};
+    RequestContext context{identity.account_id, identity.region,    request_id,
+                           identity.model_name, identity.operation, identity.access_key_id};
     try {
       const protocol::OperationModel* operation = model->operation(identity.operation);
       if (!operation) {

@@ -126,6 +126,7 @@ RequestIdentity identify_request(const HttpRequest& request, const FormFields& f
   if (!scope) scope = parse_credential_scope(form.credential);
   if (scope) {
     identity.account_id = account_for_access_key(scope->access_key_id, default_account);
+    identity.access_key_id = scope->access_key_id;
     if (!scope->region.empty()) identity.region = scope->region;
   }
   const std::string_view target = trim(request.header("X-Amz-Target"));

@@ -46,6 +46,7 @@ struct RequestIdentity {
   std::string account_id;
   std::string region;
   bool json_protocol = false;
+  std::string access_key_id;  // from the SigV4 credential scope; empty when unsigned
 };
 
 // Fields of the form body or query string that matter here (empty when absent).

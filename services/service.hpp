@@ -28,6 +28,7 @@ struct RequestContext {
   std::string request_id;  // uuid, echoed in the response
   std::string service;     // model name, e.g. "acm"
   std::string operation;   // e.g. "RequestCertificate"
+  std::string access_key_id;  // the caller's, from its signature (empty when unsigned)
 };
 
 using Handler = std::function<nlohmann::json(RequestContext&, const nlohmann::json&)>;

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 
+#include "emulator/clock.hpp"
 #include "emulator/request_identity.hpp"
 #include "services/common/arn.hpp"
 #include "services/iam/iam_service.hpp"
 #include "services/sts/temporary_credentials.hpp"
+#include "storage/resource_store.hpp"
 
 namespace albatross::sts {
 namespace {
@@ -13,6 +15,9 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr int kMaxPackedPolicyChars = 2048;
+// Sessions of AssumeRole credentials (by access key id), so that calls signed with them know their role.
+constexpr char kSession[] = "sts:session";
+constexpr char kSessionRegion[] = "global";
 
 std::string root_arn(const RequestContext& ctx) {
   return "arn:" + arn::partition_for_region(ctx.region) + ":iam::" + ctx.account_id + ":root";
@@ -42,6 +47,12 @@ int packed_policy_percent(const Json& in) {
 }  // namespace
 
 Json StsService::get_caller_identity(RequestContext& ctx, const Json&) {
+  // Credentials from AssumeRole act as the assumed role; anything else is the account's root.
+  storage::ResourceStore store(db_);
+  if (const auto session = store.get({ctx.account_id, kSessionRegion}, kSession, ctx.access_key_id))
+    return {{"UserId", session->document["AssumedRoleId"]},
+            {"Account", ctx.account_id},
+            {"Arn", session->document["Arn"]}};
   return {{"UserId", ctx.account_id}, {"Account", ctx.account_id}, {"Arn", root_arn(ctx)}};
 }
 
@@ -67,14 +78,24 @@ Json StsService::assume_role(RequestContext& ctx, const Json& in) {
   const bool session_policies = in.contains("Policy") || in.contains("PolicyArns") || in.contains("Tags");
   const int packed = packed_policy_percent(in);
   const std::string role_name = role->document["RoleName"];
-  Json out = {{"Credentials", temporary_credentials(parsed->first, duration)},
-              {"AssumedRoleUser",
-               {{"AssumedRoleId", role->document["RoleId"].get<std::string>() + ":" + session},
-                {"Arn", "arn:" + arn::partition_for_region(ctx.region) + ":sts::" + parsed->first + ":assumed-role/" +
-                            role_name + "/" + session}}}};
+  Json user = {{"AssumedRoleId", role->document["RoleId"].get<std::string>() + ":" + session},
+               {"Arn", "arn:" + arn::partition_for_region(ctx.region) + ":sts::" + parsed->first + ":assumed-role/" +
+                           role_name + "/" + session}};
+  Json out = {{"Credentials", temporary_credentials(parsed->first, duration)}, {"AssumedRoleUser", user}};
+  remember_session(parsed->first, out["Credentials"], user);
   if (session_policies) out["PackedPolicySize"] = packed;
   if (in.contains("SourceIdentity")) out["SourceIdentity"] = in["SourceIdentity"];
   return out;
+}
+
+void StsService::remember_session(const std::string& account, const Json& credentials, Json user) {
+  storage::ResourceStore store(db_);
+  const storage::Scope scope{account, kSessionRegion};
+  const double now = Clock::now();
+  for (const auto& old : store.list(scope, kSession))  // expired sessions are forgotten
+    if (old.document.value("Expires", 0.0) < now) store.remove(scope, kSession, old.id);
+  user["Expires"] = credentials.at("Expiration");
+  store.put(scope, {kSession, credentials.at("AccessKeyId"), "", "", std::move(user)});
 }
 
 Json StsService::get_session_token(RequestContext& ctx, const Json& in) {

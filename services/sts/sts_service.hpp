@@ -1,8 +1,9 @@
 #pragma once
-// STS (query protocol): GetCallerIdentity, AssumeRole, GetSessionToken, GetAccessKeyInfo. Nothing is stored:
+// STS (query protocol): GetCallerIdentity, AssumeRole, GetSessionToken, GetAccessKeyInfo. Only sessions are stored:
 // credentials are fresh random values in AWS's shapes (ASIA… key ids, an expiry), accepted by every API
 // since signatures are not checked. The caller is always the account's root user (the emulator knows only
-// access key ids). AssumeRole checks the role exists in IAM and honours its MaxSessionDuration.
+// access key ids) — except with credentials from AssumeRole, whose sessions are remembered until they expire:
+// those calls act as the assumed role. AssumeRole checks the role exists in IAM and honours its MaxSessionDuration.
 
 #include <string>
 
@@ -28,6 +29,8 @@ class StsService {
   Json get_access_key_info(RequestContext& ctx, const Json& in);
 
  private:
+  void remember_session(const std::string& account, const Json& credentials, Json user);
+
   storage::Database& db_;
   std::string default_account_;
 };

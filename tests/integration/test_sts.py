@@ -124,7 +124,11 @@ def test_assumed_role_credentials_act_in_the_role_account(server, account, role)
                                      aws_secret_access_key=creds["SecretAccessKey"],
                                      aws_session_token=creds["SessionToken"], region_name="us-east-1")
     sts = session.client("sts", endpoint_url=server.url)
-    assert sts.get_caller_identity()["Account"] == account
+    me = sts.get_caller_identity()
+    assert me["Account"] == account
+    # Whoever signs with these credentials is the assumed role, as on AWS.
+    assert me["Arn"] == f"arn:aws:sts::{account}:assumed-role/app-task/x2"
+    assert me["UserId"] == f"{role['RoleId']}:x2"
     assert sts.get_access_key_info(AccessKeyId=creds["AccessKeyId"])["Account"] == account
 
 
