@@ -65,8 +65,10 @@ Json checked_security_groups(Elbv2Service& service, const storage::Scope& scope,
                              const std::string& vpc_id) {
   for (const auto& id : groups) {
     const auto group = service.ec2().security_group(scope, id);
-    if (!group || group->value("VpcId", "") != vpc_id)
-      throw AwsError{"InvalidSecurityGroupException", "One or more security groups are invalid"};
+    if (!group) throw AwsError{"InvalidSecurityGroupException", "One or more security groups are invalid"};
+    if (group->value("VpcId", "") != vpc_id)
+      throw AwsError{"InvalidConfigurationRequestException", "Security group '" + id.get<std::string>() +
+                                                                 "' does not belong to VPC '" + vpc_id + "'"};
   }
   return groups;
 }

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import random_account, wait_until
 from test_data_plane_support import Elb
-from test_ecs_tasks import AWSVPC, containers_of, docker  # noqa: F401 - shared helpers
+from test_ecs_tasks import AWSVPC, server_with_containers
 
 TIME_SCALE = 0.02
 DEADLINE = 90.0
@@ -25,14 +25,7 @@ ALARM_CAUSE = (r"monitor alarm TargetTracking-service/default/{service}-Alarm{ki
 
 @pytest.fixture(scope="module")
 def scaler_server(server_factory_session):
-    srv = server_factory_session(time_scale=TIME_SCALE)
-    yield srv
-    assert srv.proc.poll() is None, f"albatross died; log:\n{srv.log()[-6000:]}"
-    srv.reset()
-    leftover = containers_of(srv)
-    if leftover:
-        docker("rm", "-f", *leftover)
-    assert not leftover, f"reset left containers behind: {leftover}"
+    yield from server_with_containers(server_factory_session, time_scale=TIME_SCALE)
 
 
 @pytest.fixture

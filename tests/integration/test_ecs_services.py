@@ -11,7 +11,7 @@ import pytest
 
 from conftest import random_account, wait_until
 from test_data_plane_support import Elb
-from test_ecs_tasks import AWSVPC, containers_of, docker, instance_label  # noqa: F401 - shared helpers
+from test_ecs_tasks import AWSVPC, docker, server_with_containers
 
 DEADLINE = 90.0
 
@@ -20,14 +20,7 @@ DEADLINE = 90.0
 def ecs_server(server_factory_session):
     # 0.1: ALB probes every 0.5 s with a 0.2 s timeout, so a container starting under load is not declared
     # unhealthy by a too-short probe timeout.
-    srv = server_factory_session(time_scale=0.1)
-    yield srv
-    assert srv.proc.poll() is None, f"albatross died; log:\n{srv.log()[-6000:]}"
-    srv.reset()
-    leftover = containers_of(srv)
-    if leftover:
-        docker("rm", "-f", *leftover)
-    assert not leftover, f"reset left containers behind: {leftover}"
+    yield from server_with_containers(server_factory_session, time_scale=0.1)
 
 
 @pytest.fixture

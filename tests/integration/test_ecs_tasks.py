@@ -31,15 +31,22 @@ def containers_of(srv):
     return out
 
 
-@pytest.fixture(scope="module")
-def ecs_server(server_factory_session):
-    srv = server_factory_session(time_scale=0.01)
+def server_with_containers(server_factory, **kw):
+    """A generator for module fixtures whose server runs containers: afterwards the server must still be up, and
+    its reset must leave no container of its own behind."""
+    srv = server_factory(**kw)
     yield srv
+    assert srv.proc.poll() is None, f"albatross died; log:\n{srv.log()[-6000:]}"
     srv.reset()
     leftover = containers_of(srv)
     if leftover:
         docker("rm", "-f", *leftover)
     assert not leftover, f"reset left containers behind: {leftover}"
+
+
+@pytest.fixture(scope="module")
+def ecs_server(server_factory_session):
+    yield from server_with_containers(server_factory_session, time_scale=0.01)
 
 
 @pytest.fixture

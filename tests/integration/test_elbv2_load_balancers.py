@@ -216,9 +216,10 @@ def test_create_with_security_groups_and_set_security_groups(net):
     # A group of another VPC is not valid for this load balancer.
     other_vpc = net.ec2.create_vpc(CidrBlock="10.77.0.0/16")["Vpc"]["VpcId"]
     foreign = net.ec2.create_security_group(GroupName="elsewhere", Description="x", VpcId=other_vpc)["GroupId"]
-    code, _, _ = client_error(net.elbv2.set_security_groups, LoadBalancerArn=lb["LoadBalancerArn"],
-                              SecurityGroups=[foreign])
-    assert code == "InvalidSecurityGroup"
+    code, message, _ = client_error(net.elbv2.set_security_groups, LoadBalancerArn=lb["LoadBalancerArn"],
+                                    SecurityGroups=[foreign])
+    assert (code, message) == ("InvalidConfigurationRequest",
+                               f"Security group '{foreign}' does not belong to VPC '{net.vpc_id}'")
     missing = lb["LoadBalancerArn"][:-16] + "0123456789abcdef"
     code, _, _ = client_error(net.elbv2.set_security_groups, LoadBalancerArn=missing, SecurityGroups=[web])
     assert code == "LoadBalancerNotFound"

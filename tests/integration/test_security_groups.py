@@ -13,7 +13,7 @@ import pytest
 
 from conftest import random_account, wait_until
 from test_data_plane_support import Elb, apps, fixed, forward, http_request, unique  # noqa: F401 - fixtures
-from test_ecs_tasks import containers_of, docker
+from test_ecs_tasks import server_with_containers
 
 DEADLINE = 90.0
 
@@ -21,14 +21,7 @@ DEADLINE = 90.0
 @pytest.fixture(scope="module")
 def sg_server(server_factory_session):
     # Filtering on (the product's default). 0.1: probes every 0.5 s with a 0.2 s timeout.
-    srv = server_factory_session(time_scale=0.1, security_groups=True)
-    yield srv
-    assert srv.proc.poll() is None, f"albatross died; log:\n{srv.log()[-6000:]}"
-    srv.reset()
-    leftover = containers_of(srv)
-    if leftover:
-        docker("rm", "-f", *leftover)
-    assert not leftover, f"reset left containers behind: {leftover}"
+    yield from server_with_containers(server_factory_session, time_scale=0.1, security_groups=True)
 
 
 @pytest.fixture
