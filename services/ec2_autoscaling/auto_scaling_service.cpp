@@ -81,7 +81,12 @@ void AutoScalingService::reconcile_instances(storage::Resource& group, const std
                           {"Progress", 100},
                           {"Details", details.dump()}});
   };
-  if (before < desired) {
+  auto suspended = [&doc](const char* process) {
+    for (const auto& entry : doc.value("SuspendedProcesses", Json::array()))
+      if (entry.value("ProcessName", "") == process) return true;
+    return false;
+  };
+  if (before < desired && !suspended("Launch")) {
     const std::string reason = cause + "  At " + now_text +
                                " an instance was started in response to a difference between desired and actual "
                                "capacity, increasing the capacity from " + std::to_string(before) + " to " +
@@ -99,7 +104,7 @@ void AutoScalingService::reconcile_instances(storage::Resource& group, const std
       record("Launching a new EC2 instance: " + instance["InstanceId"].get<std::string>(), reason, zone);
       instances.push_back(std::move(instance));
     }
-  } else if (before > desired) {
+  } else if (before > desired && !suspended("Terminate")) {
     const std::string reason = cause + "  At " + now_text +
                                " an instance was taken out of service in response to a difference between desired "
                                "and actual capacity, shrinking the capacity from " + std::to_string(before) + " to " +

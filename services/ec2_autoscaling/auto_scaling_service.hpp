@@ -62,8 +62,9 @@ class AutoScalingService {
 
  private:
   storage::Resource require_group(const storage::Scope& scope, const std::string& name) const;
-  // Launches or terminates instance records until the group holds DesiredCapacity (protected instances stay),
-  // recording the scaling activities; `cause` starts the activities' Cause ("a user request …").
+  // Launches or terminates instance records until the group holds DesiredCapacity (protected instances stay;
+  // a suspended Launch or Terminate process stops that direction), recording the scaling activities; `cause`
+  // starts the activities' Cause ("a user request …").
   void reconcile_instances(storage::Resource& group, const std::string& cause);
   Json render_group(const storage::Scope& scope, const storage::Resource& group) const;
 

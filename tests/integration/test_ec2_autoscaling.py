@@ -198,8 +198,12 @@ def test_target_groups_processes_limits_and_pages(asg, client, template, subnets
     assert group(asg, "web")["TargetGroupARNs"] == []
     asg.suspend_processes(AutoScalingGroupName="web", ScalingProcesses=["Launch", "Terminate"])
     assert {p["ProcessName"] for p in group(asg, "web")["SuspendedProcesses"]} == {"Launch", "Terminate"}
+    asg.set_desired_capacity(AutoScalingGroupName="web", DesiredCapacity=3)  # no launch while suspended
+    assert len(group(asg, "web")["Instances"]) == 2
     asg.resume_processes(AutoScalingGroupName="web")
     assert group(asg, "web")["SuspendedProcesses"] == []
+    asg.set_desired_capacity(AutoScalingGroupName="web", DesiredCapacity=3)
+    assert len(group(asg, "web")["Instances"]) == 3
     for i in range(3):
         create(asg, template, subnets, name=f"extra-{i}", DesiredCapacity=0)
     limits = asg.describe_account_limits()
