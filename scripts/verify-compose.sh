@@ -124,7 +124,13 @@ awsx() { aws --endpoint-url "$endpoint" --output text "$@"; }
 
 step "load balancer + fixed-response listener on port $listener_port"
 subnets=$(awsx ec2 describe-subnets --filters Name=default-for-az,Values=true --query 'Subnets[0:2].SubnetId')
-lb_arn=$(awsx elbv2 create-load-balancer --name verify-compose --subnets $subnets --query 'LoadBalancers[0].LoadBalancerArn')
+# Security groups filter traffic (as on AWS): the load balancer's group must admit the listener port.
+lb_sg=$(awsx ec2 create-security-group --group-name verify-compose-lb --description "verify-compose load balancer" \
+  --query GroupId)
+awsx ec2 authorize-security-group-ingress --group-id "$lb_sg" --protocol tcp --port "$listener_port" \
+  --cidr 0.0.0.0/0 >/dev/null
+lb_arn=$(awsx elbv2 create-load-balancer --name verify-compose --subnets $subnets --security-groups "$lb_sg" \
+  --query 'LoadBalancers[0].LoadBalancerArn')
 listener_arn=$(awsx elbv2 create-listener --load-balancer-arn "$lb_arn" --protocol HTTP --port "$listener_port" \
   --default-actions 'Type=fixed-response,FixedResponseConfig={StatusCode=200,ContentType=text/plain,MessageBody=hello from albatross}' \
   --query 'Listeners[0].ListenerArn')
