@@ -13,6 +13,12 @@ import pytest
 from conftest import random_account, unique_domain, wait_until
 
 
+@pytest.fixture(scope="module")
+def server(server_factory_session):
+    """Security groups filter traffic here, as with the product's defaults: the seed's own rules must suffice."""
+    return server_factory_session(time_scale=0.01, security_groups=True)
+
+
 @pytest.fixture
 def student(server):
     account = random_account()

@@ -17,6 +17,12 @@ READ_ONLY = ("taskDefinitionArn", "revision", "status", "requiresAttributes", "c
              "registeredBy", "deregisteredAt")
 
 
+@pytest.fixture(scope="module")
+def server(server_factory_session):
+    """Security groups filter traffic here, as with the product's defaults: the seed's own rules must suffice."""
+    return server_factory_session(time_scale=0.01, security_groups=True)
+
+
 @pytest.fixture
 def app(server, test_images, tmp_path):
     account = random_account()

@@ -11,9 +11,17 @@ import re
 import subprocess
 
 
+import pytest
+
 from conftest import random_account, wait_until
 
 HOST = "service-a.in.example.com"
+
+
+@pytest.fixture(scope="module")
+def server(server_factory_session):
+    """Security groups filter traffic here, as with the product's defaults: the seed's own rules must suffice."""
+    return server_factory_session(time_scale=0.01, security_groups=True)
 
 
 def test_private_service_by_host_name(server, test_images):
