@@ -108,6 +108,12 @@ const std::vector<ExtendedKeyUsage> kServerClientEku{
 };
 
 // One CA for the tests that do not need a fresh one (RSA key generation is the slow part).
+// A notBefore a minute ago: OpenSSL checks validity against time(), which Linux serves from a coarse clock that
+// can lag system_clock::now() by a few milliseconds — a certificate starting "now" could be "not yet valid".
+std::chrono::system_clock::time_point a_minute_ago() {
+  return std::chrono::system_clock::now() - std::chrono::minutes(1);
+}
+
 const LocalCa& shared_ca() {
   static const LocalCa ca = LocalCa::create_ephemeral();
   return ca;
@@ -137,8 +143,7 @@ TEST_SUITE("acm.local_ca") {
     CHECK(second.certificate_pem() == first.certificate_pem());
 
     // A leaf issued by the reloaded CA verifies against the original certificate: same key.
-    IssuedCertificate leaf = second.issue({"reload.example.com"}, KeyAlgorithm::EcPrime256v1,
-                                          std::chrono::system_clock::now());
+    IssuedCertificate leaf = second.issue({"reload.example.com"}, KeyAlgorithm::EcPrime256v1, a_minute_ago());
     CHECK(verify_leaf(first.certificate_pem(), leaf.certificate_pem) == X509_V_OK);
 
     // Copies share the CA.
@@ -203,7 +208,7 @@ TEST_SUITE("acm.local_ca") {
 
   TEST_CASE("issued RSA and EC certificates verify and carry ACM's facts") {
     const LocalCa& ca = shared_ca();
-    const auto not_before = std::chrono::system_clock::now();
+    const auto not_before = a_minute_ago();
     const double not_before_seconds = static_cast<double>(std::chrono::system_clock::to_time_t(not_before));
 
     struct Case {
@@ -261,7 +266,7 @@ TEST_SUITE("acm.local_ca") {
   TEST_CASE("wildcard certificates match one label") {
     const LocalCa& ca = shared_ca();
     IssuedCertificate issued =
-        ca.issue({"*.example.com"}, KeyAlgorithm::EcPrime256v1, std::chrono::system_clock::now());
+        ca.issue({"*.example.com"}, KeyAlgorithm::EcPrime256v1, a_minute_ago());
     CertificateFacts facts = inspect_certificate(issued.certificate_pem);
     CHECK(facts.common_name == "*.example.com");
     CHECK(facts.subject == "CN=*.example.com");
