@@ -1,10 +1,13 @@
 #include "services/acm/acm_service.hpp"
 
+#include "services/common/arn.hpp"
+
 #include <algorithm>
 
 #include "emulator/clock.hpp"
 #include "emulator/log.hpp"
 #include "emulator/scheduler.hpp"
+#include "services/common/arn.hpp"
 #include "storage/database.hpp"
 
 namespace albatross::acm {
@@ -26,17 +29,8 @@ void AcmService::schedule_validation(const std::string& account_id, const std::s
 CertificateRecord AcmService::require_certificate(const RequestContext& ctx, const nlohmann::json& in) {
   const std::string arn = in.at("CertificateArn").get<std::string>();
   // arn:<partition>:acm:<region>:<account>:certificate/<id>
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  for (int i = 0; i < 5; ++i) {
-    const auto colon = arn.find(':', start);
-    if (colon == std::string::npos) break;
-    parts.push_back(arn.substr(start, colon - start));
-    start = colon + 1;
-  }
-  parts.push_back(arn.substr(start));
-  if (parts.size() != 6 || parts[0] != "arn" || parts[2] != "acm" || !parts[5].starts_with("certificate/") ||
-      parts[5].size() <= 12)
+  const auto parts = arn::parse(arn);
+  if (!parts || parts->service != "acm" || !parts->resource.starts_with("certificate/") || parts->resource.size() <= 12)
     throw AwsError{"InvalidArnException", "String '" + arn + "' is not a valid certificate ARN."};
   auto record = store_.find(ctx.account_id, ctx.region, arn);
   if (!record)

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "emulator/change_feed.hpp"
+#include "services/common/arn.hpp"
 #include "services/common/pagination.hpp"
 #include "services/ecr/ecr_service.hpp"
 #include "services/ecr/registry_token.hpp"
@@ -43,20 +44,11 @@ void check_mutability(const Json& in) {
 
 // The repository named by an ECR ARN: arn:<partition>:ecr:<region>:<account>:repository/<name>.
 RepoKey repo_of_arn(const std::string& arn) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  for (int i = 0; i < 5; ++i) {
-    const auto colon = arn.find(':', start);
-    if (colon == std::string::npos) break;
-    parts.push_back(arn.substr(start, colon - start));
-    start = colon + 1;
-  }
-  parts.push_back(arn.substr(start));
-  if (parts.size() != 6 || parts[0] != "arn" || parts[2] != "ecr" || !parts[5].starts_with("repository/") ||
-      parts[5].size() <= 11)
+  const auto parts = arn::parse(arn);
+  if (!parts || parts->service != "ecr" || !parts->resource.starts_with("repository/") || parts->resource.size() <= 11)
     throw AwsError{"InvalidParameterException",
                    "Invalid parameter at 'resourceArn' failed to satisfy constraint: 'Invalid ARN: " + arn + "'"};
-  return RepoKey{parts[4], parts[3], parts[5].substr(11)};
+  return RepoKey{parts->account_id, parts->region, parts->resource.substr(11)};
 }
 
 Json settings_answer(const RepoKey& repo) { return {{"registryId", repo.account_id}, {"repositoryName", repo.repository}}; }
