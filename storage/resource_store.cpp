@@ -181,4 +181,12 @@ std::size_t ResourceStore::tag_count(const Scope& scope, const std::string& reso
   return static_cast<std::size_t>(query.getColumn(0).getInt64());
 }
 
+nlohmann::json public_view(const nlohmann::json& document) {
+  if (!document.is_object()) return document;
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [key, value] : document.items())
+    if (!key.starts_with('_')) out[key] = value;
+  return out;
+}
+
 }  // namespace albatross::storage

@@ -29,6 +29,9 @@ struct Resource {
   std::int64_t sequence = 0;  // creation order, assigned by put() on insert
 };
 
+// A stored document without its private members (names starting with '_': the emulator's own bookkeeping).
+nlohmann::json public_view(const nlohmann::json& document);
+
 class ResourceStore {
  public:
   explicit ResourceStore(Database& db) : db_(db) {}

@@ -47,9 +47,7 @@ std::vector<json> Network::rules_of(const std::string& group_id, bool egress) co
 }
 
 json Network::render(const storage::Resource& resource) const {
-  json out = json::object();
-  for (const auto& [key, value] : resource.document.items())
-    if (!key.starts_with("_")) out[key] = value;
+  json out = storage::public_view(resource.document);
   json tags = store_.tags(scope_, resource.id);
   if (!tags.empty()) out["Tags"] = std::move(tags);
   return out;

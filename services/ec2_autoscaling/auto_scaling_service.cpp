@@ -120,13 +120,6 @@ void AutoScalingService::reconcile_instances(storage::Resource& group, const std
   while (activities.size() > kActivitiesKept) activities.erase(activities.begin());
 }
 
-Json AutoScalingService::render_group(const storage::Scope&, const storage::Resource& group) const {
-  Json out = Json::object();
-  for (const auto& [key, value] : group.document.items())
-    if (!key.starts_with('_')) out[key] = value;
-  return out;
-}
-
 ServiceDefinition AutoScalingService::definition() {
   ServiceDefinition definition;
   definition.model_name = "autoscaling";

@@ -66,7 +66,6 @@ class AutoScalingService {
   // a suspended Launch or Terminate process stops that direction), recording the scaling activities; `cause`
   // starts the activities' Cause ("a user request …").
   void reconcile_instances(storage::Resource& group, const std::string& cause);
-  Json render_group(const storage::Scope& scope, const storage::Resource& group) const;
 
   storage::ResourceStore store_;
   ec2::Ec2Service& ec2_;

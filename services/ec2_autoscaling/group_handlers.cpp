@@ -256,7 +256,7 @@ Json AutoScalingService::describe_groups(RequestContext& ctx, const Json& in) {
                                           "tag-key, tag-value, tag:<key>."};
       keep = keep && any;
     }
-    if (keep) all.push_back(render_group(scope, group));
+    if (keep) all.push_back(storage::public_view(group.document));
   }
   return records_page(all, in, "AutoScalingGroups");
 }

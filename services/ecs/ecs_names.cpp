@@ -67,12 +67,4 @@ nlohmann::json to_ecs_tags(const nlohmann::json& store_tags) {
   return out;
 }
 
-nlohmann::json public_view(const nlohmann::json& document) {
-  if (!document.is_object()) return document;
-  nlohmann::json out = nlohmann::json::object();
-  for (auto it = document.begin(); it != document.end(); ++it)
-    if (!it.key().starts_with("_")) out[it.key()] = it.value();
-  return out;
-}
-
 }  // namespace albatross::ecs

@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "storage/resource_store.hpp"
+
 namespace albatross::ecs {
 
 inline constexpr char kDefaultCluster[] = "default";
@@ -36,7 +38,6 @@ TaskDefinitionRef parse_task_definition_ref(const std::string& reference);
 nlohmann::json to_store_tags(const nlohmann::json& ecs_tags);
 nlohmann::json to_ecs_tags(const nlohmann::json& store_tags);
 
-// Removes members whose name starts with '_' (the emulator's private bookkeeping) from a document.
-nlohmann::json public_view(const nlohmann::json& document);
+using storage::public_view;  // drops the '_' members of a stored document
 
 }  // namespace albatross::ecs
